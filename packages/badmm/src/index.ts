@@ -1,0 +1,5 @@
+/**
+ * Guided policy search algorithms: costs, trajectory optimisation iterations, BADMM and MDGPS.
+ *
+ * @packageDocumentation
+ */

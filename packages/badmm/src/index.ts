@@ -3,3 +3,5 @@
  *
  * @packageDocumentation
  */
+
+export * from './costs/index.js';

@@ -17,5 +17,6 @@ export * from './dims.js';
 export * from './dynamics.js';
 export * from './errors.js';
 export * from './policy.js';
+export * from './policy-opt.js';
 export * from './prior.js';
 export * from './sample.js';

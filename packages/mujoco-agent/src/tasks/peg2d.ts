@@ -1,0 +1,73 @@
+import type { TaskCondition, TaskSpec } from '../task.js';
+
+/*
+ * Planar 3-link arm in the horizontal plane (hinges about z, no gravity): links of 0.4 m and
+ * 0.4 m, then a 0.2 m peg as the third link. A slot (inner width 7 cm, depth 10 cm, opening
+ * towards +y) is a mocap body placed per condition; its x position varies over 20 cm.
+ */
+const xml = `<mujoco model="peg2d">
+  <compiler angle="radian"/>
+  <size memory="1M"/>
+  <option timestep="0.01" gravity="0 0 0" integrator="Euler"/>
+  <default>
+    <geom contype="0" conaffinity="0" friction="0.5 0.005 0.0001"/>
+    <joint armature="0.02" damping="0.5"/>
+  </default>
+  <worldbody>
+    <camera name="top" pos="0.35 -0.15 1.6" xyaxes="1 0 0 0 1 0" fovy="45"/>
+    <geom name="floor" type="plane" pos="0.35 -0.1 -0.05" size="0.9 0.9 0.01" rgba="0.85 0.85 0.8 1"/>
+    <geom name="base" type="cylinder" pos="0 0 -0.03" size="0.05 0.02" rgba="0.3 0.3 0.3 1"/>
+    <body name="slot" mocap="true" pos="0.5 -0.45 0">
+      <geom name="slot_left" type="box" pos="-0.055 -0.05 0" size="0.02 0.06 0.04" rgba="0.35 0.35 0.4 1" contype="1" conaffinity="1"/>
+      <geom name="slot_right" type="box" pos="0.055 -0.05 0" size="0.02 0.06 0.04" rgba="0.35 0.35 0.4 1" contype="1" conaffinity="1"/>
+      <geom name="slot_bottom" type="box" pos="0 -0.13 0" size="0.075 0.02 0.04" rgba="0.35 0.35 0.4 1" contype="1" conaffinity="1"/>
+    </body>
+    <body name="link1" pos="0 0 0">
+      <joint name="j1" type="hinge" axis="0 0 1"/>
+      <geom name="link1" type="capsule" fromto="0 0 0 0.4 0 0" size="0.03" mass="1.0" rgba="0.2 0.45 0.9 1"/>
+      <body name="link2" pos="0.4 0 0">
+        <joint name="j2" type="hinge" axis="0 0 1" limited="true" range="-2.8 2.8"/>
+        <geom name="link2" type="capsule" fromto="0 0 0 0.4 0 0" size="0.025" mass="0.8" rgba="0.25 0.7 0.35 1"/>
+        <body name="peg" pos="0.4 0 0">
+          <joint name="j3" type="hinge" axis="0 0 1" limited="true" range="-2.8 2.8"/>
+          <geom name="peg" type="capsule" fromto="0 0 0 0.2 0 0" size="0.02" mass="0.3" rgba="0.95 0.6 0.2 1" contype="2" conaffinity="1"/>
+          <site name="peg_base" pos="0 0 0"/>
+          <site name="peg_tip" pos="0.2 0 0"/>
+        </body>
+      </body>
+    </body>
+  </worldbody>
+  <actuator>
+    <motor name="j1" joint="j1"/>
+    <motor name="j2" joint="j2"/>
+    <motor name="j3" joint="j3"/>
+  </actuator>
+</mujoco>`;
+
+const SLOT_Y = -0.45;
+const Q0 = [0.3, -1.2, -1.0];
+
+function cond(sx: number): TaskCondition {
+  // Solved: peg vertical in the slot (pointing -y), tip 1 cm above the slot bottom.
+  return {
+    qpos0: Q0,
+    mocap: { slot: [sx, SLOT_Y, 0] },
+    eeTarget: [sx, SLOT_Y + 0.09, 0, sx, SLOT_Y - 0.11, 0],
+  };
+}
+
+/** A planar 3-link arm inserting a peg into a slot whose position varies over 20 cm. */
+export const peg2d: TaskSpec = {
+  name: 'peg2d',
+  description: 'planar 3-link arm (0.4 m, 0.4 m, 0.2 m peg) inserting the peg into a slot',
+  xml,
+  T: 100,
+  substeps: 5,
+  torqueLimits: [8, 6, 3],
+  eeSites: ['peg_base', 'peg_tip'],
+  train: [cond(0.4), cond(0.4667), cond(0.5333), cond(0.6)],
+  test: [cond(0.4333), cond(0.5), cond(0.5667)],
+  camera: { name: 'top', width: 64, height: 64 },
+  maxJointSpeed: 100,
+  obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES', 'END_EFFECTOR_POINTS'],
+};

@@ -39,7 +39,8 @@ export type RampPrecision = 'float32' | 'float64';
 export type PenaltyKind = 'l2' | 'l1l2' | 'log';
 
 /**
- * Hessian of the log penalty. The exact Hessian of ½·l1·log(alpha+S) in d is
+ * Hessian of the log penalty. With S = Σ_i ω_i d_i² (ω = wp², or wp under
+ * `robustWeight: 'linear'`), the exact Hessian of ½·l1·log(alpha+S) in d is
  * l1·(diag(ω)/(alpha+S) − 2·v vᵀ/(alpha+S)²) with v_i = ω_i d_i. `'reference'` (default)
  * keeps factor 1 instead of 2 on v vᵀ, as the reference does (keeps the Hessian PSD);
  * `'exact'` uses 2.

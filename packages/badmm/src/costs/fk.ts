@@ -31,8 +31,11 @@ export class FkCost implements Cost {
   readonly target: Float64Array;
   /** Position weights, `[D]`. */
   readonly wp: Float64Array;
+  /** Sensor of the end-effector points, `[T, D]`. */
   readonly pointsSensor: string;
+  /** Sensor of the point Jacobians, `[T, D, dQ]`. */
   readonly jacobianSensor: string;
+  /** Block of x (size dQ) receiving lx and lxx. */
   readonly jointSensor: string;
   private readonly qOffset: number;
   private readonly dQ: number;

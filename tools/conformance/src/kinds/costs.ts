@@ -64,6 +64,44 @@ export function samplesFromFixture(root: FixtureValue, path: string): Sample[] {
   return out;
 }
 
+/**
+ * The fixture's `state_layout` when it stores one, else {@link inferLayout} from the sample.
+ */
+export function fixtureLayout(fx: Fixture, sample: Sample): VectorLayout {
+  return has(fx, 'state_layout')
+    ? layoutFromFixture(fx.state_layout, sample.dX)
+    : inferLayout(sample, sample.dX);
+}
+
+/**
+ * A layout from the sensors whose values equal consecutive blocks of X (the reference packs
+ * x from its sensors in order), so any case without a stored layout still works.
+ */
+export function inferLayout(sample: Sample, dX: number): VectorLayout {
+  const blocks: { sensor: string; offset: number; size: number }[] = [];
+  let offset = 0;
+  const { T, X } = sample;
+  for (const [name, s] of Object.entries(sample.sensors)) {
+    if (s.shape.length !== 1) continue;
+    const size = s.shape[0];
+    if (offset + size > dX) continue;
+    let same = true;
+    for (let t = 0; t < T && same; t++) {
+      for (let i = 0; i < size; i++) {
+        if (X[t * dX + offset + i] !== s.data[t * size + i]) {
+          same = false;
+          break;
+        }
+      }
+    }
+    if (same) {
+      blocks.push({ sensor: name, offset, size });
+      offset += size;
+    }
+  }
+  return { blocks, size: dX };
+}
+
 /** Build a cost from a stored reference config (any type, recursively for CostSum). */
 export function costFromFixture(config: FixtureValue, layout: VectorLayout) {
   return createCost(fromReferenceConfig(config as ReferenceCostConfig), layout);
@@ -103,7 +141,7 @@ export const handler: KindHandler = {
   implementedBy: '@visuomotor/badmm',
   run(fx, check) {
     const [sample] = samplesFromFixture(fx, 'sample');
-    const layout = layoutFromFixture(fx.state_layout, sample.dX);
+    const layout = fixtureLayout(fx, sample);
     if (has(fx, 'ramps')) checkRamps(fx, check, sample.T);
     const costs = obj(fx, 'costs');
     for (const name of Object.keys(costs)) {

@@ -1,5 +1,49 @@
 /**
- * Linear-quadratic regulators: KL-constrained LQR trajectory optimisation for guided policy search, time-varying LQR and iLQG.
+ * Linear-quadratic regulators: KL-constrained LQR trajectory optimisation for guided policy
+ * search (paper Section 4.2, Appendix A.4), time-varying LQR and iLQG.
  *
  * @packageDocumentation
  */
+
+export {
+  type AugmentedCostFn,
+  type BackwardHooks,
+  type BackwardOptions,
+  type BackwardResult,
+  backward,
+  controllerKlCost,
+  controllerKlTerms,
+} from './backward.js';
+export {
+  EtaOutOfBoundsError,
+  LqrNonFiniteError,
+  NonFiniteDynamicsError,
+  NotPositiveDefiniteQuuError,
+  ReferenceCrashError,
+} from './errors.js';
+export { estimateCost, estimateCostFromMarginals, forward } from './forward.js';
+export {
+  guessDynamics,
+  type InitLqrParams,
+  type InitPdParams,
+  initLqr,
+  initPd,
+} from './init.js';
+export { npMean, npSum } from './kernels.js';
+export { type KlScratch, klScratch, trajDistrKl, trajDistrKlAlt } from './kl.js';
+export { type LqrProblem, type LqrSolution, type SolveLqrOptions, solveLqr } from './lqr.js';
+export {
+  type AdamOptions,
+  type DgdTraceEntry,
+  KlConstrainedLqr,
+  type TrajOptInput,
+  type TrajOptOptions,
+  type TrajOptResult,
+  trajOptUpdate,
+} from './trajopt.js';
+export {
+  copyControllerInto,
+  LqrWorkspace,
+  type TrajectoryMarginals,
+  zeroMarginals,
+} from './workspace.js';

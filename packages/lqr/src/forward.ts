@@ -1,0 +1,167 @@
+import type {
+  LinearGaussianController,
+  LinearGaussianDynamics,
+  QuadraticCost,
+} from '@visuomotor/contracts';
+import { symABAt } from './kernels.js';
+import { checkController, checkCost, checkDynamics } from './validate.js';
+import { type TrajectoryMarginals, zeroMarginals } from './workspace.js';
+
+/**
+ * Forward pass: the state-action marginals p(x_t, u_t) = N(mu_t, sigma_t) of a linear-Gaussian
+ * controller under linear-Gaussian dynamics (paper Appendix A.2; reference
+ * `TrajOptLQRPython.forward`):
+ *
+ *   mu_t = [mu_x; K_t mu_x + k_t],
+ *   sigma_t = [[S, S K_tᵀ], [K_t S, K_t S K_tᵀ + polCovar_t]]   with S = Σ_x,t,
+ *   mu_x,t+1 = Fm_t mu_t + fv_t,   Σ_x,t+1 = Fm_t sigma_t Fm_tᵀ + dynCovar_t,
+ *
+ * starting from N(x0mu, x0sigma).
+ *
+ * @param controller - K `[T, dU, dX]`, k `[T, dU]`, polCovar `[T, dU, dU]`
+ * @param dynamics - Fm `[T, dX, dX+dU]`, fv `[T, dX]`, dynCovar `[T, dX, dX]`, x0mu `[dX]`, x0sigma `[dX, dX]`
+ * @param out - marginals to write (allocated when omitted): mu `[T, dX+dU]`, sigma `[T, dX+dU, dX+dU]`
+ * @param scratch - `[dX · (dX+dU)]` scratch (allocated when omitted)
+ */
+export function forward(
+  controller: LinearGaussianController,
+  dynamics: LinearGaussianDynamics,
+  out?: TrajectoryMarginals,
+  scratch?: Float64Array,
+): TrajectoryMarginals {
+  const { T, dX, dU } = checkDynamics(dynamics);
+  checkController('controller', controller, T, dX, dU, false);
+  const res = out ?? zeroMarginals(T, dX, dU);
+  const n = dX + dU;
+  const G = scratch && scratch.length >= dX * n ? scratch : new Float64Array(dX * n);
+  forwardRaw(controller, dynamics, res.mu, res.sigma, G, T, dX, dU);
+  return res;
+}
+
+/** @internal Allocation-free forward pass into mu, sigma (no validation). */
+export function forwardRaw(
+  c: LinearGaussianController,
+  d: LinearGaussianDynamics,
+  mu: Float64Array,
+  sigma: Float64Array,
+  G: Float64Array,
+  T: number,
+  dX: number,
+  dU: number,
+): void {
+  const n = dX + dU;
+  const nn = n * n;
+  const { K, k, polCovar } = c;
+  const { Fm, fv, dynCovar, x0mu, x0sigma } = d;
+  // Step 0 state block.
+  for (let i = 0; i < dX; i++) {
+    for (let j = 0; j < dX; j++) sigma[i * n + j] = x0sigma[i * dX + j];
+    mu[i] = x0mu[i];
+  }
+  for (let t = 0; t < T; t++) {
+    const so = t * nn;
+    const mo = t * n;
+    const ko = t * dU * dX;
+    const po = t * dU * dU;
+    // sigma_xu = S Kᵀ, sigma_ux = (K S) = its transpose (S symmetric).
+    for (let i = 0; i < dX; i++) {
+      const si = so + i * n;
+      for (let a = 0; a < dU; a++) {
+        const ka = ko + a * dX;
+        let s = 0;
+        for (let j = 0; j < dX; j++) s += sigma[si + j] * K[ka + j];
+        sigma[si + dX + a] = s;
+        sigma[so + (dX + a) * n + i] = s;
+      }
+    }
+    // sigma_uu = (K S) Kᵀ + polCovar
+    for (let a = 0; a < dU; a++) {
+      const ua = so + (dX + a) * n;
+      for (let b = 0; b < dU; b++) {
+        const kb = ko + b * dX;
+        let s = 0;
+        for (let j = 0; j < dX; j++) s += sigma[ua + j] * K[kb + j];
+        sigma[ua + dX + b] = s + polCovar[po + a * dU + b];
+      }
+    }
+    // mu_u = K mu_x + k
+    for (let a = 0; a < dU; a++) {
+      const ka = ko + a * dX;
+      let s = 0;
+      for (let j = 0; j < dX; j++) s += K[ka + j] * mu[mo + j];
+      mu[mo + dX + a] = s + k[t * dU + a];
+    }
+    if (t < T - 1) {
+      const fo = t * dX * n;
+      const sn = so + nn;
+      symABAt(Fm, fo, dX, n, sigma, so, G, sigma, sn, n);
+      const co = t * dX * dX;
+      for (let i = 0; i < dX; i++) {
+        for (let j = 0; j < dX; j++) sigma[sn + i * n + j] += dynCovar[co + i * dX + j];
+        const fi = fo + i * n;
+        let s = 0;
+        for (let j = 0; j < n; j++) s += Fm[fi + j] * mu[mo + j];
+        mu[mo + n + i] = s + fv[t * dX + i];
+      }
+    }
+  }
+}
+
+/**
+ * Laplace estimate of the expected cost per time step under the trajectory distribution
+ * (reference `TrajOptLQRPython.estimate_cost`):
+ *
+ *   E[c_t] ≈ cc_t + ½ tr(sigma_t Cm_t) + ½ mu_tᵀ Cm_t mu_t + mu_tᵀ cv_t.
+ *
+ * @param controller - the controller whose marginals are used
+ * @param dynamics - dynamics for the forward pass (the reference recomputes it, since the
+ *   dynamics may differ from those the controller was optimised under)
+ * @param cost - cc `[T]`, cv `[T, dX+dU]`, Cm `[T, dX+dU, dX+dU]`
+ * @param marginals - precomputed marginals of `controller` under `dynamics` (skips the forward pass)
+ * @returns predicted cost `[T]`
+ */
+export function estimateCost(
+  controller: LinearGaussianController,
+  dynamics: LinearGaussianDynamics,
+  cost: QuadraticCost,
+  marginals?: TrajectoryMarginals,
+  out?: Float64Array,
+): Float64Array {
+  const { T, dX, dU } = checkDynamics(dynamics);
+  checkCost('cost', cost, T, dX, dU);
+  const m = marginals ?? forward(controller, dynamics);
+  return estimateCostFromMarginals(m, cost, out);
+}
+
+/**
+ * {@link estimateCost} from given marginals mu `[T, dX+dU]`, sigma `[T, dX+dU, dX+dU]`.
+ */
+export function estimateCostFromMarginals(
+  m: TrajectoryMarginals,
+  cost: QuadraticCost,
+  out?: Float64Array,
+): Float64Array {
+  const { T, dX, dU } = m;
+  checkCost('cost', cost, T, dX, dU);
+  const n = dX + dU;
+  const nn = n * n;
+  const res = out ?? new Float64Array(T);
+  const { mu, sigma } = m;
+  const { cc, cv, Cm } = cost;
+  for (let t = 0; t < T; t++) {
+    const so = t * nn;
+    const mo = t * n;
+    let tr = 0;
+    for (let i = 0; i < nn; i++) tr += sigma[so + i] * Cm[so + i];
+    let quad = 0;
+    let lin = 0;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += mu[mo + j] * Cm[so + j * n + i];
+      quad += s * mu[mo + i];
+      lin += mu[mo + i] * cv[mo + i];
+    }
+    res[t] = cc[t] + 0.5 * tr + 0.5 * quad + lin;
+  }
+  return res;
+}

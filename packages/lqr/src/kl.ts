@@ -1,0 +1,247 @@
+import type { LinearGaussianController } from '@visuomotor/contracts';
+import { LqrNonFiniteError } from './errors.js';
+import { checkController } from './validate.js';
+import type { TrajectoryMarginals } from './workspace.js';
+
+/** Scratch of the KL routines: P `[dU, dU]`, Y `[dU, dX+dU]`, Z `[dU, dX]`, v `[dU]`. */
+export interface KlScratch {
+  P: Float64Array;
+  Y: Float64Array;
+  Z: Float64Array;
+  v: Float64Array;
+  w: Float64Array;
+}
+
+/** Allocate {@link KlScratch} for (dX, dU). */
+export function klScratch(dX: number, dU: number): KlScratch {
+  return {
+    P: new Float64Array(dU * dU),
+    Y: new Float64Array(dU * (dX + dU)),
+    Z: new Float64Array(dU * dX),
+    v: new Float64Array(dU),
+    w: new Float64Array(dU),
+  };
+}
+
+/** log det of polCovar_t = 2 Σ log R_ii from the upper Cholesky factor (sequential sum). */
+function logDetChol(R: Float64Array, off: number, dU: number): number {
+  let s = 0;
+  for (let a = 0; a < dU; a++) s += Math.log(R[off + a * dU + a]);
+  return 2 * s;
+}
+
+/** P = (Rᵀ R)⁻¹ from the upper factor R at `off`, by two triangular solves on I. */
+function precisionFromChol(R: Float64Array, off: number, dU: number, P: Float64Array): void {
+  P.fill(0, 0, dU * dU);
+  for (let a = 0; a < dU; a++) P[a * dU + a] = 1;
+  // Rᵀ Y = I
+  for (let i = 0; i < dU; i++) {
+    for (let p = 0; p < i; p++) {
+      const r = R[off + p * dU + i];
+      if (r === 0) continue;
+      for (let c = 0; c < dU; c++) P[i * dU + c] -= r * P[p * dU + c];
+    }
+    const d = R[off + i * dU + i];
+    for (let c = 0; c < dU; c++) P[i * dU + c] /= d;
+  }
+  // R X = Y
+  for (let i = dU - 1; i >= 0; i--) {
+    for (let p = i + 1; p < dU; p++) {
+      const r = R[off + i * dU + p];
+      if (r === 0) continue;
+      for (let c = 0; c < dU; c++) P[i * dU + c] -= r * P[p * dU + c];
+    }
+    const d = R[off + i * dU + i];
+    for (let c = 0; c < dU; c++) P[i * dU + c] /= d;
+  }
+}
+
+/**
+ * E[(u - K x - k)ᵀ P (u - K x - k)] under N(mu_t, sigma_t): tr(P D) + rᵀ P r with
+ * D = Cov(u - K x) and r = mu_u - K mu_x - k.
+ */
+function expectedQuad(
+  c: LinearGaussianController,
+  t: number,
+  mu: Float64Array,
+  sigma: Float64Array,
+  dX: number,
+  dU: number,
+  P: Float64Array,
+  Y: Float64Array,
+  v: Float64Array,
+): number {
+  const n = dX + dU;
+  const so = t * n * n;
+  const mo = t * n;
+  const ko = t * dU * dX;
+  const K = c.K;
+  // Y = sigma[u, :] - K sigma[x, :]   [dU, n]
+  for (let a = 0; a < dU; a++) {
+    const ya = a * n;
+    const su = so + (dX + a) * n;
+    for (let j = 0; j < n; j++) Y[ya + j] = sigma[su + j];
+    const ka = ko + a * dX;
+    for (let i = 0; i < dX; i++) {
+      const kai = K[ka + i];
+      if (kai === 0) continue;
+      const si = so + i * n;
+      for (let j = 0; j < n; j++) Y[ya + j] -= kai * sigma[si + j];
+    }
+    // r_a = mu_u,a - K_a mu_x - k_a
+    let s = mu[mo + dX + a];
+    for (let i = 0; i < dX; i++) s -= K[ka + i] * mu[mo + i];
+    v[a] = s - c.k[t * dU + a];
+  }
+  // D[a, b] = Y[a, dX + b] - Y[a, :dX] K_bᵀ ;  tr(P D) = sum_ab P[b, a] D[a, b]
+  let tr = 0;
+  for (let a = 0; a < dU; a++) {
+    const ya = a * n;
+    for (let b = 0; b < dU; b++) {
+      const kb = ko + b * dX;
+      let s = Y[ya + dX + b];
+      for (let i = 0; i < dX; i++) s -= Y[ya + i] * K[kb + i];
+      tr += P[b * dU + a] * s;
+    }
+  }
+  let q = 0;
+  for (let a = 0; a < dU; a++) {
+    let s = 0;
+    for (let b = 0; b < dU; b++) s += P[a * dU + b] * v[b];
+    q += v[a] * s;
+  }
+  return tr + q;
+}
+
+/**
+ * KL divergence KL(p_new(τ) ‖ p_prev(τ)) per time step between two linear-Gaussian controllers
+ * under the state-action marginals `marg` of the new one (paper Section 4.2, eq. for
+ * D_KL(p(τ)‖p̂(τ)); reference `traj_opt_utils.traj_distr_kl`):
+ *
+ *   KL_t = max(0, ½ E[(u−K̂x−k̂)ᵀ P̂ (…)] − ½ E[(u−Kx−k)ᵀ P (…)] − ½ log|Σ| + ½ log|Σ̂|),
+ *
+ * expectations under N(mu_t, sigma_t), precisions P from the upper Cholesky factors (as the
+ * reference does; `invPolCovar` is not read). Each step is clamped at 0 like the reference.
+ *
+ * @param marg - mu `[T, dX+dU]`, sigma `[T, dX+dU, dX+dU]` (normally `forward(newC, dynamics)`)
+ * @param newC - the new controller (K `[T, dU, dX]`, k, cholPolCovar `[T, dU, dU]` upper)
+ * @param prevC - the previous controller (or the policy linearisation in MDGPS)
+ * @param out - per-step KL `[T]` (allocated when omitted)
+ * @returns per-step KL `[T]`; sum it (`npSum`) for the total of the scalar constraint
+ * @throws {@link LqrNonFiniteError} when a step's KL is NaN (the reference would clamp it to 0)
+ */
+export function trajDistrKl(
+  marg: TrajectoryMarginals,
+  newC: LinearGaussianController,
+  prevC: LinearGaussianController,
+  out?: Float64Array,
+  scratch?: KlScratch,
+): Float64Array {
+  const { T, dX, dU } = marg;
+  checkController('newController', newC, T, dX, dU, false);
+  checkController('prevController', prevC, T, dX, dU, false);
+  const res = out ?? new Float64Array(T);
+  const s = scratch ?? klScratch(dX, dU);
+  for (let t = 0; t < T; t++) {
+    const po = t * dU * dU;
+    const ldPrev = logDetChol(prevC.cholPolCovar, po, dU);
+    const ldNew = logDetChol(newC.cholPolCovar, po, dU);
+    precisionFromChol(newC.cholPolCovar, po, dU, s.P);
+    const qNew = expectedQuad(newC, t, marg.mu, marg.sigma, dX, dU, s.P, s.Y, s.v);
+    precisionFromChol(prevC.cholPolCovar, po, dU, s.P);
+    const qPrev = expectedQuad(prevC, t, marg.mu, marg.sigma, dX, dU, s.P, s.Y, s.v);
+    const kl = -0.5 * qNew + 0.5 * qPrev - 0.5 * ldNew + 0.5 * ldPrev;
+    if (Number.isNaN(kl))
+      throw new LqrNonFiniteError('trajDistrKl', t, { qNew, qPrev, ldNew, ldPrev });
+    res[t] = Math.max(kl, 0);
+  }
+  return res;
+}
+
+/**
+ * The closed form of the same KL (reference `traj_opt_utils.traj_distr_kl_alt`), which reads
+ * only the state marginal N(mu_x,t, Σ_x,t) of `marg`, so it can be evaluated under another
+ * controller's marginals (the reference's `use_prev_distr` switch passes the previous
+ * controller's):
+ *
+ *   KL_t = max(0, ½ (log|Σ̂| − log|Σ| − dU + tr(Σ̂⁻¹ Σ) + Δkᵀ Σ̂⁻¹ Δk + mu_xᵀ ΔKᵀ Σ̂⁻¹ ΔK mu_x
+ *                    + tr(ΔKᵀ Σ̂⁻¹ ΔK Σ_x) + 2 Δkᵀ Σ̂⁻¹ ΔK mu_x)),  ΔK = K̂ − K, Δk = k̂ − k,
+ *
+ * with Σ̂⁻¹ = prev.invPolCovar and Σ = new.polCovar.
+ *
+ * @param marg - marginals whose state block is used, mu `[T, dX+dU]`, sigma `[T, dX+dU, dX+dU]`
+ * @param newC - new controller (K, k, polCovar, cholPolCovar)
+ * @param prevC - previous controller (K, k, invPolCovar, cholPolCovar)
+ * @returns per-step KL `[T]`
+ */
+export function trajDistrKlAlt(
+  marg: TrajectoryMarginals,
+  newC: LinearGaussianController,
+  prevC: LinearGaussianController,
+  out?: Float64Array,
+  scratch?: KlScratch,
+): Float64Array {
+  const { T, dX, dU } = marg;
+  checkController('newController', newC, T, dX, dU, false);
+  checkController('prevController', prevC, T, dX, dU, true);
+  const n = dX + dU;
+  const res = out ?? new Float64Array(T);
+  const s = scratch ?? klScratch(dX, dU);
+  const Kd = s.Z;
+  const Z = s.Y; // [dU, dX] used
+  const kd = s.v;
+  const Kdmu = s.w;
+  for (let t = 0; t < T; t++) {
+    const po = t * dU * dU;
+    const ko = t * dU * dX;
+    const so = t * n * n;
+    const mo = t * n;
+    const ip = prevC.invPolCovar;
+    const ldPrev = logDetChol(prevC.cholPolCovar, po, dU);
+    const ldNew = logDetChol(newC.cholPolCovar, po, dU);
+    for (let i = 0; i < dU * dX; i++) Kd[i] = prevC.K[ko + i] - newC.K[ko + i];
+    for (let a = 0; a < dU; a++) kd[a] = prevC.k[t * dU + a] - newC.k[t * dU + a];
+    let tr1 = 0;
+    for (let a = 0; a < dU; a++)
+      for (let b = 0; b < dU; b++) tr1 += ip[po + a * dU + b] * newC.polCovar[po + b * dU + a];
+    let q1 = 0;
+    for (let a = 0; a < dU; a++) {
+      let sa = 0;
+      for (let b = 0; b < dU; b++) sa += ip[po + a * dU + b] * kd[b];
+      q1 += kd[a] * sa;
+    }
+    for (let a = 0; a < dU; a++) {
+      let sa = 0;
+      for (let i = 0; i < dX; i++) sa += Kd[a * dX + i] * marg.mu[mo + i];
+      Kdmu[a] = sa;
+    }
+    let q2 = 0;
+    let q3 = 0;
+    for (let a = 0; a < dU; a++) {
+      let sa = 0;
+      for (let b = 0; b < dU; b++) sa += ip[po + a * dU + b] * Kdmu[b];
+      q2 += Kdmu[a] * sa;
+      q3 += kd[a] * sa;
+    }
+    // Z = ΔK Σ_x ; E = Z ΔKᵀ ; tr2 = tr(ip E)
+    for (let a = 0; a < dU; a++) {
+      for (let j = 0; j < dX; j++) {
+        let sa = 0;
+        for (let i = 0; i < dX; i++) sa += Kd[a * dX + i] * marg.sigma[so + i * n + j];
+        Z[a * dX + j] = sa;
+      }
+    }
+    let tr2 = 0;
+    for (let a = 0; a < dU; a++) {
+      for (let b = 0; b < dU; b++) {
+        let e = 0;
+        for (let j = 0; j < dX; j++) e += Z[b * dX + j] * Kd[a * dX + j];
+        tr2 += ip[po + a * dU + b] * e;
+      }
+    }
+    const kl = 0.5 * (ldPrev - ldNew - dU + tr1 + q1 + q2 + tr2 + 2 * q3);
+    if (Number.isNaN(kl)) throw new LqrNonFiniteError('trajDistrKlAlt', t, { ldNew, ldPrev });
+    res[t] = Math.max(kl, 0);
+  }
+  return res;
+}

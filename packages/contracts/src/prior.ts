@@ -24,8 +24,12 @@ export interface DynamicsPrior {
   update(X: Float64Array, U: Float64Array, N: number, T: number, dX: number, dU: number): void;
   /**
    * The prior for the points `pts` `[N, dX+dU+dX]` of one time step, or null for no prior.
+   *
+   * @param out - optional prior (mu0 `[D]`, Phi `[D, D]`, D = dX+dU+dX) that an
+   *   implementation may fill and return instead of allocating; callers must use the returned
+   *   object, which may be a different one.
    */
-  eval(pts: Float64Array, N: number, dX: number, dU: number): NiwPrior | null;
+  eval(pts: Float64Array, N: number, dX: number, dU: number, out?: NiwPrior): NiwPrior | null;
   /** Prior on the initial state `[dX]`, or null. */
   initialState(): NiwPrior | null;
 }

@@ -18,8 +18,8 @@ import {
   type VectorLayout,
   zeroDynamics,
 } from '@visuomotor/contracts';
-import { type Engine, loadEngine } from './engine.js';
-import { TaskConfigError } from './errors.js';
+import { type CompiledWasm, type Engine, explainXmlError, loadEngine } from './engine.js';
+import { ModelLoadError, TaskConfigError } from './errors.js';
 import type { RgbImage } from './image-io.js';
 import { generateNoise, type NoiseOptions, Rng } from './noise.js';
 import { type Frame, RayRenderer } from './render.js';
@@ -195,14 +195,27 @@ export class MujocoAgent implements Agent {
     this.eps = new Float64Array(this.dU);
   }
 
-  /** Load the engine (or reuse `engine` / a precompiled wasm module) and build an agent. */
+  /**
+   * Load the engine (or reuse `engine` / a precompiled wasm module) and build an agent.
+   *
+   * @throws {@link ModelLoadError} with MuJoCo's readable XML error (line and element)
+   */
   static async create(
     opts: AgentOptions,
-    shared: { engine?: Engine; wasmModule?: WebAssembly.Module } = {},
+    shared: { engine?: Engine; wasmModule?: CompiledWasm } = {},
   ): Promise<MujocoAgent> {
-    if (shared.engine) return new MujocoAgent(shared.engine, opts, false);
-    const engine = await loadEngine({ wasmModule: shared.wasmModule });
-    return new MujocoAgent(engine, opts, true);
+    const engine = shared.engine ?? (await loadEngine({ wasmModule: shared.wasmModule }));
+    try {
+      return new MujocoAgent(engine, opts, !shared.engine);
+    } catch (e) {
+      if (!shared.engine) engine.dispose();
+      if (e instanceof ModelLoadError && engine.kind !== '@mujoco/mujoco') {
+        const { spec } = resolveTask(opts);
+        const detail = await explainXmlError(spec.xml);
+        if (detail) throw new ModelLoadError(spec.name, detail);
+      }
+      throw e;
+    }
   }
 
   /** The condition definitions, in index order. */

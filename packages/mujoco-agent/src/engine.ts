@@ -32,10 +32,13 @@ type Raw = any;
 
 const require_ = createRequire(import.meta.url);
 
+/** A compiled `WebAssembly.Module` of the engine (postable to worker threads). */
+export type CompiledWasm = object;
+
 /** The slice of the WebAssembly JS API used here (the Node typings lack it without DOM). */
 interface WasmApi {
-  compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
-  instantiate(module: WebAssembly.Module, imports: object): Promise<object>;
+  compile(bytes: Uint8Array): Promise<CompiledWasm>;
+  instantiate(module: CompiledWasm, imports: object): Promise<object>;
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
@@ -63,7 +66,7 @@ export const GeomType = {
  * Compile the engine's wasm binary once, to share between worker threads
  * (a `WebAssembly.Module` can be posted to a worker).
  */
-export async function compileEngineWasm(kind: EngineKind = ENGINE): Promise<WebAssembly.Module> {
+export async function compileEngineWasm(kind: EngineKind = ENGINE): Promise<CompiledWasm> {
   if (kind === '@mujoco/mujoco') {
     const bytes = await readFile(require_.resolve('@mujoco/mujoco/mujoco.wasm'));
     return WA.compile(bytes);
@@ -80,7 +83,7 @@ export async function compileEngineWasm(kind: EngineKind = ENGINE): Promise<WebA
 /** Options of {@link loadEngine}. */
 export interface LoadEngineOptions {
   /** A module from {@link compileEngineWasm}: skips compiling the binary again. */
-  wasmModule?: WebAssembly.Module;
+  wasmModule?: CompiledWasm;
   /** Which build (default {@link ENGINE}). */
   kind?: EngineKind;
 }
@@ -94,7 +97,7 @@ export async function loadEngine(opts: LoadEngineOptions = {}): Promise<Engine> 
       : (await import('mujoco-js')).default;
   const wasmModule = opts.wasmModule ?? (await compileEngineWasm(kind));
   const mj = await factory({
-    instantiateWasm(imports: object, done: (inst: object, mod: WebAssembly.Module) => void) {
+    instantiateWasm(imports: object, done: (inst: object, mod: CompiledWasm) => void) {
       WA.instantiate(wasmModule, imports).then((inst) => done(inst, wasmModule));
       return {};
     },
@@ -105,9 +108,29 @@ export async function loadEngine(opts: LoadEngineOptions = {}): Promise<Engine> 
 }
 
 function errorText(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  if (typeof e === 'number') return `wasm exception ${e}`;
+  if (e instanceof Error && e.message) return e.message;
+  // mujoco-js throws a CppException without text: keep its C++ type name.
+  if (e && typeof e === 'object' && 'name' in e) {
+    return `${String((e as { name: unknown }).name)} (this engine gives no text; MujocoAgent.create reports the XML error)`;
+  }
   return String(e);
+}
+
+let explainer: Promise<Raw> | null = null;
+
+/** MuJoCo's readable XML error for `xml`, from `@mujoco/mujoco` (null if it compiles there). */
+export async function explainXmlError(xml: string): Promise<string | null> {
+  explainer ??= (async () => {
+    const factory = (await import('@mujoco/mujoco')).default as (o?: unknown) => Promise<Raw>;
+    return factory({ print: () => {}, printErr: () => {} });
+  })();
+  const mj = await explainer;
+  try {
+    mj.MjModel.from_xml_string(xml).delete();
+    return null;
+  } catch (e) {
+    return errorText(e);
+  }
 }
 
 /** A loaded MuJoCo module. */

@@ -5,8 +5,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError } from '@visuomotor/contracts';
-import gifenc from 'gifenc';
+import * as gifencNs from 'gifenc';
 import { PNG } from 'pngjs';
+
+// gifenc is CommonJS (Node's ESM import gives the exports object as `default`) with an ESM
+// build (bundlers and vitest give named exports, and `default` is GIFEncoder itself).
+const gifenc: typeof gifencNs.default =
+  typeof (gifencNs as { GIFEncoder?: unknown }).GIFEncoder === 'function'
+    ? gifencNs
+    : gifencNs.default;
 
 /** An RGB image `[H, W, 3]`, row 0 at the top. */
 export interface RgbImage {

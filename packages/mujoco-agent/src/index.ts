@@ -18,12 +18,14 @@ export {
   resolveTask,
 } from './agent.js';
 export {
+  type CompiledWasm,
   compileEngineWasm,
   ENGINE,
   Engine,
   EngineData,
   type EngineKind,
   EngineModel,
+  explainXmlError,
   GeomType,
   type LoadEngineOptions,
   loadEngine,

@@ -5,6 +5,7 @@
  */
 import type { LinearGaussianController, Policy, Sample } from '@visuomotor/contracts';
 import type { AgentOptions } from './agent.js';
+import type { CompiledWasm } from './engine.js';
 import { LinearGaussianPolicy, zeroPolicy } from './policy.js';
 
 /**
@@ -39,7 +40,7 @@ export function policyFromSpec(spec: PolicySpec, dU: number): Policy {
 
 /** @internal */
 export type ToWorker =
-  | { type: 'init'; wasmModule: WebAssembly.Module; options: AgentOptions; warmup: boolean }
+  | { type: 'init'; wasmModule: CompiledWasm; options: AgentOptions; warmup: boolean }
   | {
       type: 'run';
       id: number;

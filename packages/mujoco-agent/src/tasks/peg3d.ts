@@ -36,19 +36,19 @@ const xml = `<mujoco model="peg3d">
         <joint name="shoulder_lift" type="hinge" axis="0 1 0" range="-0.524 1.396" damping="10"/>
         <geom name="shoulder_lift" type="capsule" fromto="0 -0.08 0 0 0.08 0" size="0.09" mass="2.75"/>
         <body name="upper_arm_link" pos="0 0 0">
-          <joint name="upper_arm_roll" type="hinge" axis="1 0 0" range="-3.9 0.8" damping="0.1"/>
+          <joint name="upper_arm_roll" type="hinge" axis="1 0 0" range="-3.9 0.8" damping="1"/>
           <geom name="upper_arm" type="capsule" fromto="0 0 0 0.4 0 0" size="0.06" mass="6.12" rgba="0.3 0.5 0.85 1"/>
           <body name="elbow_flex_link" pos="0.4 0 0">
             <joint name="elbow_flex" type="hinge" axis="0 1 0" range="-2.321 0" damping="1"/>
             <geom name="elbow" type="capsule" fromto="0 -0.03 0 0 0.03 0" size="0.06" mass="1.9"/>
             <body name="forearm_link" pos="0 0 0">
-              <joint name="forearm_roll" type="hinge" axis="1 0 0" limited="false" damping="0.1"/>
+              <joint name="forearm_roll" type="hinge" axis="1 0 0" limited="false" damping="1"/>
               <geom name="forearm" type="capsule" fromto="0 0 0 0.321 0 0" size="0.05" mass="2.69" rgba="0.3 0.5 0.85 1"/>
               <body name="wrist_flex_link" pos="0.321 0 0">
-                <joint name="wrist_flex" type="hinge" axis="0 1 0" range="-2.094 0" damping="0.1"/>
+                <joint name="wrist_flex" type="hinge" axis="0 1 0" range="-2.094 0" damping="0.5"/>
                 <geom name="wrist" type="capsule" fromto="0 -0.02 0 0 0.02 0" size="0.03" mass="0.61"/>
                 <body name="wrist_roll_link" pos="0 0 0">
-                  <joint name="wrist_roll" type="hinge" axis="1 0 0" limited="false" damping="0.1"/>
+                  <joint name="wrist_roll" type="hinge" axis="1 0 0" limited="false" damping="0.5"/>
                   <geom name="palm" type="box" pos="0.07 0 0" size="0.05 0.03 0.02" mass="0.58" rgba="0.35 0.35 0.35 1"/>
                   <geom name="finger_l" type="capsule" fromto="0.12 0.03 0 0.2 0.015 0" size="0.01" mass="0.05" rgba="0.35 0.35 0.35 1"/>
                   <geom name="finger_r" type="capsule" fromto="0.12 -0.03 0 0.2 -0.015 0" size="0.01" mass="0.05" rgba="0.35 0.35 0.35 1"/>
@@ -99,7 +99,7 @@ export const peg3d: TaskSpec = {
   xml,
   T: 100,
   substeps: 5,
-  torqueLimits: [30, 30, 30, 30, 30, 10, 10],
+  torqueLimits: [30, 30, 30, 30, 10, 10, 10],
   eeSites: ['peg_tip', 'peg_base'],
   train: [cond(0.6, -0.35), cond(0.7, -0.35), cond(0.7, -0.25), cond(0.6, -0.25)],
   test: [cond(0.65, -0.3), cond(0.65, -0.35), cond(0.7, -0.3)],

@@ -1,0 +1,362 @@
+import { findBlock, zeroController } from '@visuomotor/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MujocoAgent } from './agent.js';
+import { type Engine, loadEngine } from './engine.js';
+import { ModelLoadError, SimulationError, TaskConfigError } from './errors.js';
+import { callbackPolicy, LinearGaussianPolicy, zeroPolicy } from './policy.js';
+import type { TaskSpec } from './task.js';
+import { pointmass, TASKS, type TaskName } from './tasks/index.js';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await loadEngine();
+});
+afterAll(() => engine.dispose());
+
+function randomController(a: MujocoAgent, seed: number, gain = 0.05) {
+  const c = zeroController(a.T, a.dX, a.dU);
+  let s = seed;
+  const rnd = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648 - 0.5;
+  };
+  for (let i = 0; i < c.K.length; i++) c.K[i] = gain * rnd();
+  for (let t = 0; t < a.T; t++) {
+    for (let i = 0; i < a.dU; i++) {
+      c.k[t * a.dU + i] = 0.3 * a.task.torqueLimits[i] * rnd();
+      c.cholPolCovar[t * a.dU * a.dU + i * a.dU + i] = 0.2 * a.task.torqueLimits[i];
+    }
+  }
+  return c;
+}
+
+describe('every task', () => {
+  for (const name of Object.keys(TASKS) as TaskName[]) {
+    it(`${name}: loads, runs a noisy linear-Gaussian rollout and renders`, () => {
+      const a = new MujocoAgent(engine, { task: name, conditions: 'all', T: 30 });
+      try {
+        const spec = TASKS[name];
+        expect(a.conditions).toBe(spec.train.length + spec.test.length);
+        expect(a.dX).toBe(2 * a.dQ + 6 * spec.eeSites.length);
+        for (let c = 0; c < a.conditions; c++) {
+          const s = a.sampleSync(new LinearGaussianPolicy(randomController(a, c + 1)), c, {
+            seed: c,
+          });
+          expect(s.X.length).toBe(30 * a.dX);
+          expect(s.X.every(Number.isFinite)).toBe(true);
+          // The state moved.
+          let moved = 0;
+          for (let i = 0; i < a.dQ; i++) moved += Math.abs(s.X[29 * a.dX + i] - s.X[i]);
+          expect(moved).toBeGreaterThan(1e-4);
+        }
+        const f = a.renderCondition(0);
+        const hit = f.segmentation.filter((g) => g >= 0).length;
+        expect(hit).toBeGreaterThan(0.2 * f.width * f.height);
+        // More than a handful of distinct colours: shading works.
+        const colours = new Set<number>();
+        for (let p = 0; p < f.width * f.height; p++)
+          colours.add((f.rgb[3 * p] << 16) | (f.rgb[3 * p + 1] << 8) | f.rgb[3 * p + 2]);
+        expect(colours.size).toBeGreaterThan(10);
+      } finally {
+        a.dispose();
+      }
+    });
+  }
+});
+
+describe('state layout and sensors', () => {
+  it('declares [q, qdot, ee - target, ee velocity] and records matching sensor streams', () => {
+    const a = new MujocoAgent(engine, {
+      task: 'peg3d',
+      T: 20,
+      obsSensors: ['JOINT_ANGLES', 'END_EFFECTOR_POINTS'],
+    });
+    try {
+      expect(a.stateLayout.blocks.map((b) => [b.sensor, b.offset, b.size])).toEqual([
+        ['JOINT_ANGLES', 0, 7],
+        ['JOINT_VELOCITIES', 7, 7],
+        ['END_EFFECTOR_POINTS', 14, 6],
+        ['END_EFFECTOR_POINT_VELOCITIES', 20, 6],
+      ]);
+      expect(a.dX).toBe(26);
+      expect(a.obsLayout.blocks.map((b) => [b.sensor, b.offset, b.size])).toEqual([
+        ['JOINT_ANGLES', 0, 7],
+        ['END_EFFECTOR_POINTS', 7, 6],
+      ]);
+      const s = a.sampleSync(new LinearGaussianPolicy(randomController(a, 3)), 1, { seed: 9 });
+      expect(Object.keys(s.sensors).sort()).toEqual([
+        'ACTION',
+        'END_EFFECTOR_POINTS',
+        'END_EFFECTOR_POINT_JACOBIANS',
+        'END_EFFECTOR_POINT_VELOCITIES',
+        'JOINT_ANGLES',
+        'JOINT_VELOCITIES',
+      ]);
+      expect(s.sensors.END_EFFECTOR_POINT_JACOBIANS.shape).toEqual([6, 7]);
+      expect(s.sensors.END_EFFECTOR_POINT_JACOBIANS.data.length).toBe(20 * 6 * 7);
+      for (let t = 0; t < 20; t++) {
+        for (const b of a.stateLayout.blocks) {
+          const st = s.sensors[b.sensor].data;
+          for (let i = 0; i < b.size; i++)
+            expect(s.X[t * 26 + b.offset + i]).toBe(st[t * b.size + i]);
+        }
+        for (const b of a.obsLayout.blocks) {
+          const xb = findBlock(a.stateLayout, b.sensor)!;
+          for (let i = 0; i < b.size; i++)
+            expect(s.obs[t * a.dO + b.offset + i]).toBe(s.X[t * 26 + xb.offset + i]);
+        }
+      }
+      expect([...s.U]).toEqual([...s.sensors.ACTION.data]);
+      expect(s.condition).toBe(1);
+    } finally {
+      a.dispose();
+    }
+  });
+
+  it('expresses ee points relative to the target (pointmass: ee = q + offset - target)', () => {
+    const a = new MujocoAgent(engine, { task: 'pointmass', T: 5 });
+    try {
+      const s = a.sampleSync(zeroPolicy(2), 2, { seed: 0 });
+      const tgt = pointmass.train[2].eeTarget;
+      expect(s.X[4]).toBeCloseTo(0 + 0 - tgt[0], 12);
+      expect(s.X[5]).toBeCloseTo(0 + 0 - tgt[1], 12);
+      expect(s.X[6]).toBeCloseTo(0.03 - tgt[2], 12);
+      const d = a.distanceToTarget(s);
+      expect(d[0]).toBeCloseTo(Math.hypot(tgt[0], tgt[1]), 12);
+    } finally {
+      a.dispose();
+    }
+  });
+});
+
+describe('Jacobians', () => {
+  for (const name of ['peg3d', 'peg2d', 'reacher', 'swimmer'] as const) {
+    it(`${name}: ee point Jacobians match central finite differences`, () => {
+      const a = new MujocoAgent(engine, { task: name, T: 2 });
+      try {
+        const sim = a.sim;
+        sim.reset(0);
+        const n = a.dQ;
+        const m = 3 * a.nPoints;
+        const q = Float64Array.from({ length: n }, (_, i) => 0.3 * Math.sin(3 * i + 1));
+        const v = new Float64Array(n);
+        sim.setJointState(q, v);
+        const J = sim.eeJac.slice();
+        const h = 1e-6;
+        for (let j = 0; j < n; j++) {
+          q[j] += h;
+          sim.setJointState(q, v);
+          const ep = sim.ee.slice();
+          q[j] -= 2 * h;
+          sim.setJointState(q, v);
+          const em = sim.ee.slice();
+          q[j] += h;
+          for (let r = 0; r < m; r++)
+            expect(J[r * n + j]).toBeCloseTo((ep[r] - em[r]) / (2 * h), 6);
+        }
+        // ee velocity is J q̇.
+        const qd = Float64Array.from({ length: n }, (_, i) => Math.cos(i));
+        sim.setJointState(q, qd);
+        for (let r = 0; r < m; r++) {
+          let acc = 0;
+          for (let j = 0; j < n; j++) acc += sim.eeJac[r * n + j] * qd[j];
+          expect(sim.eeVel[r]).toBeCloseTo(acc, 12);
+        }
+      } finally {
+        a.dispose();
+      }
+    });
+  }
+});
+
+describe('rollouts', () => {
+  it('are bit-identical for the same seed and differ for another', () => {
+    const a = new MujocoAgent(engine, { task: 'peg2d', T: 40 });
+    try {
+      const p = new LinearGaussianPolicy(randomController(a, 5));
+      const s1 = a.sampleSync(p, 0, { seed: 123 });
+      a.sampleSync(p, 2, { seed: 7 }); // disturb the simulation state in between
+      const s2 = a.sampleSync(p, 0, { seed: 123 });
+      const s3 = a.sampleSync(p, 0, { seed: 124 });
+      expect(Buffer.from(s1.X.buffer).equals(Buffer.from(s2.X.buffer))).toBe(true);
+      expect(Buffer.from(s1.U.buffer).equals(Buffer.from(s2.U.buffer))).toBe(true);
+      expect(Buffer.from(s1.X.buffer).equals(Buffer.from(s3.X.buffer))).toBe(false);
+    } finally {
+      a.dispose();
+    }
+  });
+
+  it('clip actions to the torque limits and record applied torques', () => {
+    const a = new MujocoAgent(engine, { task: 'reacher', T: 10 });
+    try {
+      const s = a.sampleSync(
+        callbackPolicy(2, (_x, _o, t, _n, u) => u.set([100, t % 2 ? -100 : 0.01])),
+        0,
+        {
+          seed: 1,
+        },
+      );
+      for (let t = 0; t < 10; t++) {
+        expect(s.U[2 * t]).toBe(0.05);
+        expect(s.U[2 * t + 1]).toBe(t % 2 ? -0.05 : 0.01);
+      }
+    } finally {
+      a.dispose();
+    }
+  });
+
+  it('scale the noise and pass it to the policy', () => {
+    const a = new MujocoAgent(engine, { task: 'pointmass', T: 20 });
+    try {
+      const seen: number[] = [];
+      const p = callbackPolicy(2, (_x, _o, _t, n, u) => {
+        seen.push(n[0], n[1]);
+        u.fill(0);
+      });
+      const s = a.sampleSync(p, 0, { seed: 4, noiseScale: 0.5 });
+      expect(seen).toEqual([...s.noise!]);
+      const s0 = a.sampleSync(zeroPolicy(2), 0, { seed: 4, noiseScale: 0 });
+      expect(s0.noise!.every((v) => v === 0)).toBe(true);
+    } finally {
+      a.dispose();
+    }
+  });
+
+  it('record RGB and depth images and put them in the observation', () => {
+    const a = new MujocoAgent(engine, {
+      task: 'reacher',
+      T: 4,
+      obsSensors: ['JOINT_ANGLES', 'RGB_IMAGE'],
+      image: { width: 32, height: 24 },
+    });
+    try {
+      expect(a.dO).toBe(2 + 3 * 32 * 24);
+      const s = a.sampleSync(zeroPolicy(2), 0, { seed: 0, recordImages: true, recordDepth: true });
+      expect(s.sensors.RGB_IMAGE.shape).toEqual([3, 24, 32]);
+      expect(s.sensors.DEPTH_IMAGE.shape).toEqual([24, 32]);
+      const img = s.sensors.RGB_IMAGE.data;
+      for (let t = 0; t < 4; t++)
+        for (let i = 0; i < 3 * 32 * 24; i++)
+          expect(s.obs[t * a.dO + 2 + i]).toBe(img[t * 3 * 32 * 24 + i]);
+      expect(img.every((v) => v >= 0 && v <= 1)).toBe(true);
+    } finally {
+      a.dispose();
+    }
+  });
+});
+
+describe('error paths', () => {
+  it('a non-finite action names task, condition and step', () => {
+    const a = new MujocoAgent(engine, { task: 'reacher', T: 20 });
+    try {
+      const p = callbackPolicy(2, (_x, _o, t, _n, u) => u.fill(t === 7 ? Number.NaN : 0));
+      expect(() => a.sampleSync(p, 3, { seed: 0 })).toThrow(SimulationError);
+      expect(() => a.sampleSync(p, 3, { seed: 0 })).toThrow(
+        /task "reacher", condition 3, step 7: .*non-finite action/,
+      );
+    } finally {
+      a.dispose();
+    }
+  });
+
+  it('an exploding state ends the rollout with a SimulationError, never a NaN sample', () => {
+    const wild: TaskSpec = {
+      ...pointmass,
+      name: 'pointmass-wild',
+      xml: pointmass.xml
+        .replace('mass="0.5"', 'mass="0.000001"')
+        .replace(/damping="0.5"/g, 'damping="0"')
+        .replace(/limited="true" range="-0.45 0.45"/g, ''),
+      torqueLimits: [1e6, 1e6],
+    };
+    const a = new MujocoAgent(engine, { task: wild, T: 50 });
+    try {
+      let err: unknown;
+      try {
+        a.sampleSync(
+          callbackPolicy(2, (_x, _o, _t, _n, u) => u.fill(1e6)),
+          1,
+          { seed: 0 },
+        );
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(SimulationError);
+      const se = err as SimulationError;
+      expect(se.task).toBe('pointmass-wild');
+      expect(se.condition).toBe(1);
+      expect(se.step).toBeGreaterThan(0);
+      expect(se.message).toMatch(/exploded|diverged|non-finite/);
+      // The agent still works afterwards.
+      expect(a.sampleSync(zeroPolicy(2), 0, { seed: 0 }).X.every(Number.isFinite)).toBe(true);
+    } finally {
+      a.dispose();
+    }
+  });
+
+  it("a broken model reports MuJoCo's XML error", async () => {
+    const bad: TaskSpec = {
+      ...pointmass,
+      name: 'broken',
+      xml: pointmass.xml.replace('type="sphere"', 'type="spheroid"'),
+    };
+    expect(() => new MujocoAgent(engine, { task: bad })).toThrow(ModelLoadError);
+    await expect(MujocoAgent.create({ task: bad }, { engine })).rejects.toThrow(
+      /task "broken".*spheroid.*line/s,
+    );
+  });
+
+  it('unknown tasks, conditions, sensors and mismatched policies are TaskConfigErrors', () => {
+    expect(() => new MujocoAgent(engine, { task: 'nope' as TaskName })).toThrow(TaskConfigError);
+    expect(() => new MujocoAgent(engine, { task: 'reacher', obsSensors: ['FOO'] })).toThrow(/FOO/);
+    const a = new MujocoAgent(engine, { task: 'reacher', T: 3 });
+    try {
+      expect(() => a.sampleSync(zeroPolicy(2), 99, { seed: 0 })).toThrow(/no condition 99/);
+      expect(() => a.sampleSync(zeroPolicy(3), 0, { seed: 0 })).toThrow(/dU=3/);
+    } finally {
+      a.dispose();
+    }
+  });
+});
+
+describe('linearize', () => {
+  it('predicts the next state of a perturbed trajectory to first order', () => {
+    const a = new MujocoAgent(engine, { task: 'peg3d', T: 6 });
+    try {
+      const p = new LinearGaussianPolicy(randomController(a, 8, 0));
+      const s = a.sampleSync(p, 0, { seed: 2 });
+      const dyn = a.linearize(s.X, s.U, 0);
+      const { dX, dU } = a;
+      const dXU = dX + dU;
+      // fv + Fm [x; u] reproduces the nominal next state.
+      for (let t = 0; t < 5; t++) {
+        for (let r = 0; r < dX; r++) {
+          let pred = dyn.fv[t * dX + r];
+          for (let c = 0; c < dX; c++) pred += dyn.Fm[t * dX * dXU + r * dXU + c] * s.X[t * dX + c];
+          for (let c = 0; c < dU; c++)
+            pred += dyn.Fm[t * dX * dXU + r * dXU + dX + c] * s.U[t * dU + c];
+          expect(pred).toBeCloseTo(s.X[(t + 1) * dX + r], 6);
+        }
+      }
+      // A small torque change at t = 2 moves x_3 as Fm predicts.
+      const du = 0.05;
+      const q = s.X.slice(2 * dX, 2 * dX + a.dQ);
+      const v = s.X.slice(2 * dX + a.dQ, 2 * dX + 2 * a.dQ);
+      const u = s.U.slice(2 * dU, 3 * dU);
+      u[3] += du;
+      a.sim.reset(0);
+      a.sim.setJointState(q, v);
+      a.sim.step(u, 2);
+      const x3 = new Float64Array(dX);
+      a.sim.writeState(x3);
+      for (let r = 0; r < dX; r++) {
+        const pred = s.X[3 * dX + r] + dyn.Fm[2 * dX * dXU + r * dXU + dX + 3] * du;
+        expect(Math.abs(pred - x3[r])).toBeLessThan(1e-3);
+      }
+      // ee columns of Fm are zero (functions of q).
+      for (let r = 0; r < dX; r++) expect(dyn.Fm[r * dXU + 2 * a.dQ]).toBe(0);
+    } finally {
+      a.dispose();
+    }
+  });
+});

@@ -5,3 +5,4 @@
  */
 
 export * from './costs/index.js';
+export * from './algorithm/index.js';

@@ -122,6 +122,9 @@ export interface EmResult {
   log: string[];
 }
 
+/** Points per block of the E-step. */
+const ESTEP_BLOCK = 128;
+
 /**
  * Gaussian mixture model fitted by EM, with warm starts across updates, a seeded (or
  * injected) initial assignment, log-sum-exp numerics, covariance regularisation and
@@ -160,6 +163,10 @@ export class Gmm {
   private colTmp = new Float64Array(0); // [max(n, K)]
   private z = new Float64Array(0); // [D]
   private v = new Float64Array(0); // [D]
+  private xt = new Float64Array(0); // [D, block] transposed points
+  private zb = new Float64Array(0); // [D, block] substitution
+  private readonly ssb = new Float64Array(ESTEP_BLOCK);
+  private vt = new Float64Array(0); // [D, N] sqrt(w)-scaled points of one cluster (M-step)
   private pendingCidx: Int32Array | null = null;
   private infLogwts = new Float64Array(0);
 
@@ -454,29 +461,68 @@ export class Gmm {
       this.z = new Float64Array(D);
       this.v = new Float64Array(D);
     }
+    const B = ESTEP_BLOCK;
+    if (this.xt.length < D * B) {
+      this.xt = new Float64Array(D * B);
+      this.zb = new Float64Array(D * B);
+    }
     this.factor();
     const c0 = -0.5 * D * Math.log(2 * Math.PI);
     const L = this.chol;
-    const z = this.z;
     const mu = this.mu;
-    for (let k = 0; k < K; k++) {
-      const lo = k * D * D;
-      const mo = k * D;
-      const base = c0 - this.halfLogDet[k];
-      const lmk = this.logmass[k];
-      const ok = k * n;
-      for (let p = 0; p < n; p++) {
-        const po = p * D;
-        let ss = 0;
+    const xt = this.xt;
+    const zb = this.zb;
+    const ss = this.ssb;
+    // Points are processed in blocks, transposed to [D, nb], so that the forward substitution
+    // z = L⁻¹ (x − mu) runs along contiguous rows of the block. Per point the operations and
+    // their order are those of the plain substitution s = d_i − L_i0 z_0 − L_i1 z_1 − ...,
+    // z_i = s / L_ii (so results do not depend on the block size).
+    for (let p0 = 0; p0 < n; p0 += B) {
+      const nb = Math.min(B, n - p0);
+      for (let q = 0; q < nb; q++) {
+        const po = (p0 + q) * D;
+        for (let i = 0; i < D; i++) xt[i * nb + q] = pts[po + i];
+      }
+      for (let k = 0; k < K; k++) {
+        const lo = k * D * D;
+        const mo = k * D;
+        for (let q = 0; q < nb; q++) ss[q] = 0;
         for (let i = 0; i < D; i++) {
           const ri = lo + i * D;
-          let s = pts[po + i] - mu[mo + i];
-          for (let j = 0; j < i; j++) s -= L[ri + j] * z[j];
-          const zi = s / L[ri + i];
-          z[i] = zi;
-          ss += zi * zi;
+          const zi = i * nb;
+          const m = mu[mo + i];
+          for (let q = 0; q < nb; q++) zb[zi + q] = xt[zi + q] - m;
+          let j = 0;
+          for (; j + 3 < i; j += 4) {
+            const l0 = L[ri + j];
+            const l1 = L[ri + j + 1];
+            const l2 = L[ri + j + 2];
+            const l3 = L[ri + j + 3];
+            const z0 = j * nb;
+            const z1 = z0 + nb;
+            const z2 = z1 + nb;
+            const z3 = z2 + nb;
+            for (let q = 0; q < nb; q++) {
+              zb[zi + q] =
+                zb[zi + q] - l0 * zb[z0 + q] - l1 * zb[z1 + q] - l2 * zb[z2 + q] - l3 * zb[z3 + q];
+            }
+          }
+          for (; j < i; j++) {
+            const l0 = L[ri + j];
+            const z0 = j * nb;
+            for (let q = 0; q < nb; q++) zb[zi + q] = zb[zi + q] - l0 * zb[z0 + q];
+          }
+          const lii = L[ri + i];
+          for (let q = 0; q < nb; q++) {
+            const z = zb[zi + q] / lii;
+            zb[zi + q] = z;
+            ss[q] += z * z;
+          }
         }
-        out[ok + p] = base - 0.5 * ss + lmk;
+        const base = c0 - this.halfLogDet[k];
+        const lmk = this.logmass[k];
+        const ok = k * n + p0;
+        for (let q = 0; q < nb; q++) out[ok + q] = base - 0.5 * ss[q] + lmk;
       }
     }
   }
@@ -520,33 +566,65 @@ export class Gmm {
         this.mass[k] = Math.exp(lm[k]);
       }
     }
-    // Means and covariances.
+    // Means and covariances. Points with an exactly zero weight contribute exactly nothing
+    // and are skipped; the others are scaled by sqrt(w) into a [D, m] block so that every
+    // entry of Σ_p w_p x_p x_pᵀ is a contiguous dot product (summed in point order).
     const mu = this.mu;
     const S = this.sigma;
-    const v = this.v;
     mu.fill(0);
-    S.fill(0);
+    if (this.vt.length < D * N) this.vt = new Float64Array(D * N);
+    const vt = this.vt;
+    const reg = q.covRegularization;
     for (let k = 0; k < K; k++) {
       const wo = k * N;
       const mo = k * D;
       const so = k * D * D;
+      let m = 0;
+      for (let p = 0; p < N; p++) if (lo[wo + p] !== 0) m++;
+      let c = 0;
       for (let p = 0; p < N; p++) {
         const w = lo[wo + p];
-        if (w === 0) continue; // exact zero: contributes exactly nothing
+        if (w === 0) continue;
         const po = p * D;
         const sw = Math.sqrt(w);
         for (let a = 0; a < D; a++) {
           const x = data[po + a];
           mu[mo + a] += w * x;
-          v[a] = x * sw;
+          vt[a * m + c] = x * sw;
         }
-        for (let a = 0; a < D; a++) {
-          const va = v[a];
-          const ro = so + a * D;
-          for (let b = a; b < D; b++) S[ro + b] += va * v[b];
+        c++;
+      }
+      for (let a = 0; a < D; a++) {
+        const va = a * m;
+        let b = a;
+        for (; b + 3 < D; b += 4) {
+          const v0 = b * m;
+          const v1 = v0 + m;
+          const v2 = v1 + m;
+          const v3 = v2 + m;
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          let s3 = 0;
+          for (let r = 0; r < m; r++) {
+            const x = vt[va + r];
+            s0 += x * vt[v0 + r];
+            s1 += x * vt[v1 + r];
+            s2 += x * vt[v2 + r];
+            s3 += x * vt[v3 + r];
+          }
+          S[so + a * D + b] = s0;
+          S[so + a * D + b + 1] = s1;
+          S[so + a * D + b + 2] = s2;
+          S[so + a * D + b + 3] = s3;
+        }
+        for (; b < D; b++) {
+          const v0 = b * m;
+          let s0 = 0;
+          for (let r = 0; r < m; r++) s0 += vt[va + r] * vt[v0 + r];
+          S[so + a * D + b] = s0;
         }
       }
-      const reg = q.covRegularization;
       for (let a = 0; a < D; a++) {
         const ma = mu[mo + a];
         for (let b = a; b < D; b++) {

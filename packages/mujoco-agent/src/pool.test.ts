@@ -22,7 +22,7 @@ function controller(seed: number) {
 }
 
 beforeAll(async () => {
-  pool = await RolloutPool.create({ task: 'peg3d', T, workers: 2 });
+  pool = await RolloutPool.create({ task: 'peg3d', T, workers: 2, warmupMs: 0 });
   agent = await MujocoAgent.create({ task: 'peg3d', T });
 });
 afterAll(async () => {

@@ -21,8 +21,11 @@ import type { FromWorker, PolicySpec, RolloutRequest, ToWorker } from './protoco
 export interface PoolOptions extends AgentOptions {
   /** Number of worker threads (default: available parallelism). */
   workers?: number;
-  /** Run a few rollouts in each worker before resolving `create` (default true). */
-  warmup?: boolean;
+  /**
+   * Milliseconds of warm-up rollouts in each worker before `create` resolves, so that V8 has
+   * tiered the hot wasm code up (default 400; 0 for none).
+   */
+  warmupMs?: number;
 }
 
 interface WorkerState {
@@ -88,7 +91,7 @@ export class RolloutPool {
     const n = Math.max(1, opts.workers ?? availableParallelism());
     const wasmModule = await compileEngineWasm();
     const entry = workerEntry();
-    const { workers: _w, warmup, ...agentOptions } = opts;
+    const { workers: _w, warmupMs, ...agentOptions } = opts;
     const states: WorkerState[] = [];
     const ready: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
@@ -129,7 +132,7 @@ export class RolloutPool {
         type: 'init',
         wasmModule,
         options: agentOptions,
-        warmup: warmup ?? true,
+        warmupMs: warmupMs ?? 400,
       };
       worker.postMessage(msg);
     }

@@ -40,7 +40,7 @@ export function policyFromSpec(spec: PolicySpec, dU: number): Policy {
 
 /** @internal */
 export type ToWorker =
-  | { type: 'init'; wasmModule: CompiledWasm; options: AgentOptions; warmup: boolean }
+  | { type: 'init'; wasmModule: CompiledWasm; options: AgentOptions; warmupMs: number }
   | {
       type: 'run';
       id: number;

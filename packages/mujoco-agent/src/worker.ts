@@ -24,10 +24,14 @@ port.on('message', async (msg: ToWorker) => {
   if (msg.type === 'init') {
     try {
       agent = await MujocoAgent.create(msg.options, { wasmModule: msg.wasmModule });
-      if (msg.warmup) {
-        // Tier-up the wasm and JIT the rollout path before timing-sensitive work.
+      if (msg.warmupMs > 0) {
+        // Let V8 tier the hot wasm functions up (Liftoff -> TurboFan, shared by every worker
+        // through the one compiled module) and JIT the rollout path before real work.
         const z = zeroPolicy(agent.dU);
-        for (let i = 0; i < 3; i++) agent.sampleSync(z, 0, { seed: i });
+        const until = performance.now() + msg.warmupMs;
+        for (let i = 0; i < 3 || performance.now() < until; i++) {
+          agent.sampleSync(z, i % agent.conditions, { seed: i });
+        }
       }
       post({ type: 'ready' });
     } catch (e) {

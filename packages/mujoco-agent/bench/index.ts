@@ -1,0 +1,133 @@
+import { type BenchResult, parseBenchArgs, runBenchmarks } from '@visuomotor/bench';
+import { zeroController } from '@visuomotor/contracts';
+import {
+  type EngineData,
+  LinearGaussianPolicy,
+  loadEngine,
+  MujocoAgent,
+  RayRenderer,
+  RolloutPool,
+  type RolloutRequest,
+} from '../src/index.js';
+
+const opts = parseBenchArgs();
+const engine = await loadEngine();
+
+function peg3dController(T: number, dX: number, dU: number) {
+  const c = zeroController(T, dX, dU);
+  for (let i = 0; i < c.K.length; i++) c.K[i] = 0.01 * Math.sin(i);
+  for (let t = 0; t < T; t++)
+    for (let i = 0; i < dU; i++) {
+      c.k[t * dU + i] = 2 * Math.cos(0.1 * t + i);
+      c.cholPolCovar[t * dU * dU + i * dU + i] = 1;
+    }
+  return c;
+}
+
+const STEPS = 1000;
+const N_POOL = 40;
+const poolRequests = (dX: number, dU: number): RolloutRequest[] => {
+  const spec = { kind: 'linear-gaussian', controller: peg3dController(100, dX, dU) } as const;
+  return Array.from({ length: N_POOL }, (_, i) => ({ policy: spec, condition: i % 4, seed: i }));
+};
+
+let oneWorkerMs = Number.NaN;
+
+const results: BenchResult[] = await runBenchmarks(
+  [
+    {
+      name: 'mujoco.step.peg3d',
+      setup: () => {
+        const a = new MujocoAgent(engine, { task: 'peg3d' });
+        a.sim.reset(0);
+        return a;
+      },
+      run: (s) => {
+        const a = s as MujocoAgent;
+        const d: EngineData = a.sim.data;
+        const ctrl = d.ctrl;
+        for (let i = 0; i < STEPS; i++) {
+          ctrl[0] = 0.1 * Math.sin(i);
+          d.step();
+        }
+      },
+      teardown: (s) => (s as MujocoAgent).dispose(),
+      warmup: 30,
+      extra: (r) => ({ steps_per_run: STEPS, us_per_step: (r.median_ms * 1000) / STEPS }),
+    },
+    {
+      name: 'mujoco.rollout.peg3d',
+      setup: () => {
+        const a = new MujocoAgent(engine, { task: 'peg3d', T: 100 });
+        return { a, p: new LinearGaussianPolicy(peg3dController(100, a.dX, a.dU)), seed: 0 };
+      },
+      run: (s) => {
+        const st = s as { a: MujocoAgent; p: LinearGaussianPolicy; seed: number };
+        st.a.sampleSync(st.p, st.seed % 4, { seed: st.seed++ });
+      },
+      teardown: (s) => (s as { a: MujocoAgent }).a.dispose(),
+      warmup: 30,
+      extra: (r) => ({
+        T: 100,
+        substeps: 5,
+        us_per_physics_step: (r.median_ms * 1000) / 500,
+      }),
+    },
+    {
+      name: 'mujoco.rollouts.peg3d.pool1',
+      setup: async () => {
+        const pool = await RolloutPool.create({ task: 'peg3d', T: 100, workers: 1 });
+        return { pool, reqs: poolRequests(26, 7) };
+      },
+      run: async (s) => {
+        const st = s as { pool: RolloutPool; reqs: RolloutRequest[] };
+        await st.pool.sampleMany(st.reqs);
+      },
+      teardown: async (s) => (s as { pool: RolloutPool }).pool.close(),
+      minRuns: 5,
+      budgetMs: 2000,
+      extra: (r) => {
+        oneWorkerMs = r.median_ms;
+        return { workers: 1, rollouts: N_POOL, rollouts_per_s: (N_POOL * 1000) / r.median_ms };
+      },
+    },
+    {
+      name: 'mujoco.rollouts.peg3d.pool',
+      setup: async () => {
+        const pool = await RolloutPool.create({ task: 'peg3d', T: 100 });
+        return { pool, reqs: poolRequests(26, 7) };
+      },
+      run: async (s) => {
+        const st = s as { pool: RolloutPool; reqs: RolloutRequest[] };
+        await st.pool.sampleMany(st.reqs);
+      },
+      teardown: async (s) => (s as { pool: RolloutPool }).pool.close(),
+      minRuns: 5,
+      budgetMs: 2000,
+      extra: (r, s) => ({
+        workers: (s as { pool: RolloutPool }).pool.size,
+        rollouts: N_POOL,
+        rollouts_per_s: (N_POOL * 1000) / r.median_ms,
+        speedup_vs_1_worker: oneWorkerMs / r.median_ms,
+      }),
+    },
+    ...[64, 240].map((px) => ({
+      name: `render.${px}`,
+      setup: () => {
+        const a = new MujocoAgent(engine, { task: 'peg3d' });
+        a.sim.reset(0);
+        const r = new RayRenderer(a.sim.model, a.sim.data, a.sim.model.cameraId('front'), px, px);
+        return { a, r };
+      },
+      run: (s: unknown) => {
+        (s as { r: RayRenderer }).r.render();
+      },
+      teardown: (s: unknown) => (s as { a: MujocoAgent }).a.dispose(),
+      extra: () => ({ task: 'peg3d', pixels: px * px }),
+    })),
+  ],
+  opts,
+);
+
+void results;
+engine.dispose();

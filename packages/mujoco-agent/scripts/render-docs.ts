@@ -1,0 +1,65 @@
+/**
+ * Render the README pictures with the package's own ray-cast renderer:
+ *   pnpm --filter @visuomotor/mujoco-agent exec tsx --conditions=@visuomotor/source scripts/render-docs.ts
+ * For each task: a strip of the training conditions' initial states (`docs/<task>.png`), and a
+ * strip + GIF of a rollout of a Jacobian-transpose controller that drives the end-effector
+ * points to their targets (`docs/<task>-rollout.png`, `docs/<task>-rollout.gif`).
+ */
+import { mkdirSync } from 'node:fs';
+import {
+  callbackPolicy,
+  imageStrip,
+  MujocoAgent,
+  type RgbImage,
+  saveGif,
+  savePng,
+  TASKS,
+  type TaskName,
+} from '../src/index.js';
+
+const out = new URL('../docs/', import.meta.url).pathname;
+mkdirSync(out, { recursive: true });
+
+/** Gains of the demo controller u = -Jᵀ(kp e) - kd q̇ (swimmer: an open-loop travelling wave). */
+const gains: Record<TaskName, [number, number]> = {
+  pointmass: [20, 2],
+  reacher: [2, 0.02],
+  peg2d: [60, 2],
+  peg3d: [300, 10],
+  swimmer: [0, 0],
+};
+
+for (const name of Object.keys(TASKS) as TaskName[]) {
+  const a = await MujocoAgent.create({ task: name, image: { width: 128, height: 96 } });
+  const frames: RgbImage[] = [];
+  for (let c = 0; c < a.conditions; c++) frames.push(a.renderCondition(c));
+  savePng(`${out}${name}.png`, imageStrip(frames));
+
+  const [kp, kd] = gains[name];
+  const { dQ, dU } = a;
+  const eOff = 2 * dQ;
+  const m = 3 * a.nPoints;
+  const policy = callbackPolicy(dU, (x, _o, t, _n, u) => {
+    if (name === 'swimmer') {
+      u[0] = Math.sin(t * 0.5);
+      u[1] = Math.sin(t * 0.5 - 1.2);
+      return;
+    }
+    const J = a.sim.eeJac;
+    for (let j = 0; j < dU; j++) {
+      let acc = -kd * x[dQ + j];
+      for (let r = 0; r < m; r++) acc -= kp * J[r * dQ + j] * x[eOff + r];
+      u[j] = acc;
+    }
+  });
+  const s = a.sampleSync(policy, 0, { seed: 0, noiseScale: 0, recordImages: false });
+  const every = Math.max(1, Math.floor(a.T / 8));
+  const replay = a.replay(s, every);
+  savePng(`${out}${name}-rollout.png`, imageStrip(replay.slice(0, 8)));
+  const small = await MujocoAgent.create({ task: name, image: { width: 96, height: 72 } });
+  saveGif(`${out}${name}-rollout.gif`, small.replay(s, Math.max(1, Math.floor(a.T / 40))), 80);
+  const d = a.distanceToTarget(s);
+  console.log(`${name}: distance to target ${d[0].toFixed(3)} -> ${d[a.T - 1].toFixed(3)} m`);
+  small.dispose();
+  a.dispose();
+}

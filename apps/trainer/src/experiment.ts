@@ -1,0 +1,307 @@
+/**
+ * Typed experiment definitions and their schema.
+ *
+ * @packageDocumentation
+ */
+import type { CostConfig } from '@visuomotor/badmm';
+import {
+  arr,
+  type Check,
+  fail,
+  isRecord,
+  json,
+  literal,
+  num,
+  obj,
+  opt,
+  str,
+  tagged,
+} from './schema.js';
+
+/** Which task the agent simulates, and options passed to the agent verbatim. */
+export interface TaskConfig {
+  /** Task name: `pointmass`, `reacher`, `peg2d`, `peg3d` or `swimmer` for the MuJoCo agent. */
+  name: string;
+  /** Agent options (JSON), passed to the agent factory as they are. */
+  options?: Record<string, unknown>;
+}
+
+/** Which of the task's conditions the experiment uses. */
+export interface ConditionsConfig {
+  /** Indices into the task's training conditions; controllers are trained for these. */
+  train: number[];
+  /** Indices into the task's held-out conditions (evaluated by policies, not by controllers). */
+  test: number[];
+}
+
+/**
+ * Initial controller by LQR on a unit-mass double integrator with stiffness around the
+ * initial state (reference `init_lqr`).
+ */
+export interface InitLqrConfig {
+  type: 'lqr';
+  /** Initial action variance. */
+  initVar: number;
+  /** Position stiffness. */
+  stiffness: number;
+  /** Velocity stiffness. */
+  stiffnessVel: number;
+  /** Weight multiplier of the final step. Default 1. */
+  finalWeight?: number;
+  /** Per-action gains `[dU]` (reference: 1 / PR2_GAINS). Default all 1. */
+  initGains?: number[];
+  /** Per-action initial accelerations `[dU]`. Default all 0. */
+  initAcc?: number[];
+}
+
+/** Initial proportional-derivative controller (reference `init_pd`). */
+export interface InitPdConfig {
+  type: 'pd';
+  /** Initial action variance. */
+  initVar: number;
+  /** Position gains. */
+  posGains: number;
+  /** Velocity gains as a multiple of the position gains. */
+  velGainsMult: number;
+  /** Constant action offset `[dU]`. Default all 0. */
+  initActionOffset?: number[];
+}
+
+/** Initial controller configuration. */
+export type InitialControllerConfig = InitLqrConfig | InitPdConfig;
+
+/** Gaussian-mixture dynamics prior (paper Appendix A.3, reference `DynamicsPriorGMM`). */
+export interface GmmPriorConfig {
+  type: 'gmm';
+  /** Largest number of mixture components. */
+  maxClusters: number;
+  /** Fewest samples per component (fewer components when data is short). */
+  minSamplesPerCluster: number;
+  /** Iterations of samples kept in the prior's data set. */
+  maxSamples: number;
+  /** Prior strength (scales m and n0). */
+  strength: number;
+}
+
+/** No dynamics prior: plain linear regression per step. */
+export interface NoPriorConfig {
+  type: 'none';
+}
+
+/** Dynamics prior configuration. */
+export type DynamicsPriorConfig = GmmPriorConfig | NoPriorConfig;
+
+/** Dynamics fitting. */
+export interface DynamicsConfig {
+  /** Diagonal regularisation added to the fitted joint covariance. */
+  regularization: number;
+  prior: DynamicsPriorConfig;
+}
+
+/** Trajectory-only GPS (reference `AlgorithmTrajOpt`). */
+export interface TrajOptConfig {
+  type: 'trajopt';
+  /** Base KL step ε per time step (the bound is klStep · stepMult · T). */
+  klStep: number;
+  /** Smallest step multiplier. */
+  minStepMult: number;
+  /** Largest step multiplier. */
+  maxStepMult: number;
+}
+
+/** Algorithm configuration. */
+export type AlgorithmConfig = TrajOptConfig;
+
+/** When a condition counts as solved. */
+export interface SuccessConfig {
+  /** Largest final end-effector distance to the target (m), averaged over points. */
+  distance: number;
+}
+
+/** A complete experiment: everything a run needs besides its seed overrides. */
+export interface ExperimentDefinition {
+  /** Name used by `visuomotor train NAME` and in run directory names. */
+  name: string;
+  /** One-line description shown by `visuomotor list`. */
+  description: string;
+  task: TaskConfig;
+  conditions: ConditionsConfig;
+  /** Horizon (control steps). */
+  T: number;
+  /** Rollouts per condition per iteration. */
+  samples: number;
+  /** Number of GPS iterations. */
+  iterations: number;
+  /** Random seed (rollout noise, prior initialisation). */
+  seed: number;
+  /** Scale of the exploration noise. Default 1. */
+  noiseScale?: number;
+  /** Cost (one configuration for all conditions; the state holds ee − target, so targets are 0). */
+  cost: CostConfig;
+  initialController: InitialControllerConfig;
+  dynamics: DynamicsConfig;
+  algorithm: AlgorithmConfig;
+  /** Success criterion reported per condition. */
+  success?: SuccessConfig;
+}
+
+const positive = num({ gt: 0 });
+const nonNegative = num({ min: 0 });
+const positiveInt = num({ integer: true, min: 1 });
+const index = num({ integer: true, min: 0 });
+const numbers = arr(num(), { minLength: 1 });
+const nonNegNumbers = arr(nonNegative, { minLength: 1 });
+
+const penaltyFields = {
+  penalty: opt(literal('l2', 'l1l2', 'log')),
+  l1: opt(nonNegative),
+  l2: opt(nonNegative),
+  alpha: opt(positive),
+  ramp: opt(literal('constant', 'linear', 'quadratic', 'final_only')),
+  finalMultiplier: opt(nonNegative),
+  rampPrecision: opt(literal('float32', 'float64')),
+  logHessian: opt(literal('reference', 'exact')),
+  robustWeight: opt(literal('squared', 'linear')),
+};
+
+const costConfig: Check<CostConfig> = (v, path) =>
+  tagged<CostConfig>('type', {
+    action: obj({ type: literal('action'), wu: nonNegNumbers }) as Check<CostConfig>,
+    state: obj({
+      type: literal('state'),
+      terms: arr(obj({ sensor: str(), wp: nonNegNumbers, target: numbers }), { minLength: 1 }),
+      ...penaltyFields,
+    }) as Check<CostConfig>,
+    fk: obj({
+      type: literal('fk'),
+      target: numbers,
+      wp: nonNegNumbers,
+      pointsSensor: opt(str()),
+      jacobianSensor: opt(str()),
+      jointSensor: opt(str()),
+      ...penaltyFields,
+    }) as Check<CostConfig>,
+    sum: ((x: unknown, p: string) => {
+      const c = obj({
+        type: literal('sum'),
+        costs: arr(costConfig, { minLength: 1 }),
+        weights: opt(numbers),
+      })(x, p);
+      if (c.weights && c.weights.length !== c.costs.length) {
+        fail(`${p}.weights.length`, `${c.costs.length} (one per cost)`, c.weights.length);
+      }
+      return c;
+    }) as Check<CostConfig>,
+  })(v, path);
+
+const initialController: Check<InitialControllerConfig> = tagged<InitialControllerConfig>('type', {
+  lqr: obj({
+    type: literal('lqr'),
+    initVar: positive,
+    stiffness: nonNegative,
+    stiffnessVel: nonNegative,
+    finalWeight: opt(nonNegative),
+    initGains: opt(arr(positive, { minLength: 1 })),
+    initAcc: opt(numbers),
+  }),
+  pd: obj({
+    type: literal('pd'),
+    initVar: positive,
+    posGains: nonNegative,
+    velGainsMult: nonNegative,
+    initActionOffset: opt(numbers),
+  }),
+});
+
+const prior: Check<DynamicsPriorConfig> = tagged<DynamicsPriorConfig>('type', {
+  none: obj({ type: literal('none') }),
+  gmm: obj({
+    type: literal('gmm'),
+    maxClusters: positiveInt,
+    minSamplesPerCluster: positiveInt,
+    maxSamples: positiveInt,
+    strength: positive,
+  }),
+});
+
+const algorithm: Check<AlgorithmConfig> = (v, path) => {
+  const a = tagged<AlgorithmConfig>('type', {
+    trajopt: obj({
+      type: literal('trajopt'),
+      klStep: positive,
+      minStepMult: positive,
+      maxStepMult: positive,
+    }),
+  })(v, path);
+  if (a.minStepMult > a.maxStepMult) {
+    fail(`${path}.maxStepMult`, `a number >= minStepMult (${a.minStepMult})`, a.maxStepMult);
+  }
+  return a;
+};
+
+const experimentSchema = obj({
+  name: (v: unknown, p: string) => {
+    const s = str()(v, p);
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(s)) fail(p, 'a name of letters, digits, . _ -', s);
+    return s;
+  },
+  description: str(),
+  task: obj({
+    name: str(),
+    options: opt((v: unknown, p: string) => {
+      if (!isRecord(v)) fail(p, 'an object', v);
+      return json()(v, p) as Record<string, unknown>;
+    }),
+  }),
+  conditions: obj({ train: arr(index, { minLength: 1 }), test: arr(index) }),
+  T: positiveInt,
+  samples: positiveInt,
+  iterations: positiveInt,
+  seed: num({ integer: true, min: 0, max: 2 ** 32 - 1 }),
+  noiseScale: opt(nonNegative),
+  cost: costConfig,
+  initialController,
+  dynamics: obj({ regularization: nonNegative, prior }),
+  algorithm,
+  success: opt(obj({ distance: positive })),
+});
+
+/**
+ * Validate an experiment definition (from TypeScript or parsed JSON).
+ *
+ * @param value - the candidate definition
+ * @param path - field path prefix used in error messages. Default `'experiment'`.
+ * @returns a deep copy, typed
+ * @throws {@link ExperimentConfigError} naming the first invalid field, e.g.
+ *   `experiment.algorithm.klStep: expected a positive number, got -1`
+ */
+export function validateExperiment(value: unknown, path = 'experiment'): ExperimentDefinition {
+  const e = experimentSchema(value, path) as ExperimentDefinition;
+  const dup = e.conditions.train.find((c, i) => e.conditions.train.indexOf(c) !== i);
+  if (dup !== undefined) fail(`${path}.conditions.train`, 'distinct condition indices', dup);
+  return e;
+}
+
+/** Overrides of a run (command-line flags). */
+export interface ExperimentOverrides {
+  iterations?: number;
+  seed?: number;
+}
+
+/**
+ * The experiment a run uses: the definition validated, with overrides applied and the
+ * defaults of optional fields filled in. This is what `config.json` stores.
+ */
+export function resolveExperiment(
+  definition: ExperimentDefinition,
+  overrides: ExperimentOverrides = {},
+): ExperimentDefinition {
+  const merged: ExperimentDefinition = {
+    ...definition,
+    ...(overrides.iterations !== undefined ? { iterations: overrides.iterations } : {}),
+    ...(overrides.seed !== undefined ? { seed: overrides.seed } : {}),
+  };
+  const e = validateExperiment(merged);
+  e.noiseScale ??= 1;
+  return e;
+}

@@ -1,0 +1,42 @@
+import type { ExperimentDefinition } from '../experiment.js';
+
+/** 2-link planar reacher: T=50 at 20 Hz, 4 targets, GMM prior with 5 samples per condition. */
+export const reacher: ExperimentDefinition = {
+  name: 'reacher',
+  description: '2-link planar arm reaching a target disc; 4 conditions, T=50, GMM prior',
+  task: { name: 'reacher' },
+  conditions: { train: [0, 1, 2, 3], test: [] },
+  T: 50,
+  samples: 5,
+  iterations: 10,
+  seed: 0,
+  cost: {
+    type: 'sum',
+    costs: [
+      { type: 'action', wu: [1, 1] },
+      {
+        type: 'fk',
+        target: [0, 0, 0],
+        wp: [1, 1, 1],
+        penalty: 'l1l2',
+        l1: 0.1,
+        l2: 10,
+        alpha: 1e-5,
+      },
+    ],
+    weights: [1, 1],
+  },
+  initialController: {
+    type: 'lqr',
+    initVar: 1,
+    stiffness: 1,
+    stiffnessVel: 0.5,
+    initGains: [20, 20],
+  },
+  dynamics: {
+    regularization: 1e-6,
+    prior: { type: 'gmm', maxClusters: 20, minSamplesPerCluster: 40, maxSamples: 20, strength: 1 },
+  },
+  algorithm: { type: 'trajopt', klStep: 0.2, minStepMult: 0.01, maxStepMult: 10 },
+  success: { distance: 0.02 },
+};

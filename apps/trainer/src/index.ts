@@ -1,0 +1,111 @@
+/**
+ * The visuomotor trainer: train, resume, evaluate and list guided policy search experiments.
+ * The `visuomotor` binary wraps this API.
+ *
+ * ```ts
+ * import { EXPERIMENTS, train } from '@visuomotor/trainer';
+ * const run = await train(EXPERIMENTS.pointmass, { iterations: 5, out: 'runs/pm' });
+ * ```
+ *
+ * @packageDocumentation
+ */
+import type { ExperimentDefinition } from './experiment.js';
+import { DEFAULT_EXPERIMENT, EXPERIMENTS } from './experiments/index.js';
+
+export type { MujocoAgentRequest } from './agents.js';
+export type {
+  AlgorithmState,
+  ConditionRecord,
+  GpsAlgorithm,
+  IterationRecord,
+  PhaseTimings,
+} from './algorithm-types.js';
+export {
+  ALGORITHMS,
+  type AlgorithmFactory,
+  type AlgorithmInputs,
+  buildCost,
+  defaultRuntime,
+  type TrajOptRequest,
+} from './algorithms.js';
+export { EXIT, main as runCli, parseArgs } from './cli-main.js';
+export { decodeValue, encodeValue, parseEncoded, stringifyEncoded } from './codec.js';
+export {
+  ExperimentConfigError,
+  IntegrationMissingError,
+  RunDirError,
+  TrainingAbortedError,
+  UsageError,
+} from './errors.js';
+export * from './experiment.js';
+export {
+  DEFAULT_EXPERIMENT,
+  EXPERIMENTS,
+  PR2_GAINS,
+  peg2d,
+  peg3d,
+  pointmass,
+  reacher,
+  swimmer,
+} from './experiments/index.js';
+export {
+  encodePng,
+  frameStrip,
+  lineChart,
+  pathChart,
+  svgToPng,
+  writePlots,
+} from './plots/index.js';
+export {
+  createProgress,
+  formatDuration,
+  type ProgressEvent,
+  type ProgressOptions,
+  type ProgressReporter,
+  silentProgress,
+} from './progress.js';
+export { TrainerRng } from './rng.js';
+export {
+  type Checkpoint,
+  type MetricsLine,
+  RUN_FORMAT_VERSION,
+  type RunConfig,
+  type RunOptions,
+  readLatestCheckpoint,
+  readMetrics,
+  readRunConfig,
+  runPaths,
+  writeFileAtomic,
+} from './run-dir.js';
+export type { Runtime, RuntimeContext, TrainerAgent } from './runtime.js';
+export {
+  type CommonOptions,
+  controllerPolicy,
+  type EvalCondition,
+  type EvalResult,
+  evaluate,
+  finalDistance,
+  type ResumeOptions,
+  resume,
+  type TrainOptions,
+  type TrainResult,
+  train,
+} from './train.js';
+
+/** One built-in experiment as `visuomotor list` shows it. */
+export interface ExperimentSummary {
+  name: string;
+  description: string;
+  task: string;
+  default: boolean;
+}
+
+/** The built-in experiments. */
+export function listExperiments(): ExperimentSummary[] {
+  return Object.values(EXPERIMENTS).map((e: ExperimentDefinition) => ({
+    name: e.name,
+    description: e.description,
+    task: e.task.name,
+    default: e.name === DEFAULT_EXPERIMENT,
+  }));
+}

@@ -9,7 +9,7 @@ import {
   NonFiniteDynamicsError,
   NotPositiveDefiniteQuuError,
 } from './errors.js';
-import { addSymAtBA, anyNonFinite, cholSolveUpper, cholUpper } from './kernels.js';
+import { addSymAtBA, anyNonFinite, cholSolveUpper, cholUpper, gemmRows } from './kernels.js';
 import { pyF } from './pyfmt.js';
 import { checkController, checkCost, checkDynamics } from './validate.js';
 import { copyControllerInto, LqrWorkspace } from './workspace.js';
@@ -399,7 +399,7 @@ export function backwardSweep(
     if (t < T - 1) {
       const mult = nu ? (nu[t + 1] + eta) / (nu[t] + eta) : 1;
       const fo = t * dX * n;
-      addSymAtBA(Fm, fo, dX, n, Vxx, 0, W, acc, Qtt, 0, mult);
+      addSymAtBA(Fm, fo, dX, n, Vxx, 0, ws.G, W, Qtt, 0, mult);
       // tv = Vx + Vxx fv_t
       for (let i = 0; i < dX; i++) {
         let s = 0;
@@ -473,16 +473,16 @@ export function backwardSweep(
     for (let i = 0; i < dU * dX; i++) ctrl.K[ko + i] = -ctrl.K[ko + i];
     // Value function.
     if (!general) {
-      // Vxx = Qxx + Qxu K (upper triangle, mirrored: the reference symmetrises it next)
+      // Vxx = Qxx + Qxu K, then symmetrised (P = Qxu K in the scratch W).
+      const P = W;
+      gemmRows(Qtt, dX, n, ctrl.K, ko, P, 0, dX, dU, dX);
       for (let i = 0; i < dX; i++) {
         const qi = i * n;
-        for (let j = i; j < dX; j++) {
-          let s = 0;
-          for (let a = 0; a < dU; a++) s += Qtt[qi + dX + a] * ctrl.K[ko + a * dX + j];
-          let s2 = 0;
-          for (let a = 0; a < dU; a++) s2 += Qtt[j * n + dX + a] * ctrl.K[ko + a * dX + i];
-          const v = 0.5 * (Qtt[qi + j] + s + (Qtt[j * n + i] + s2));
-          Vxx[i * dX + j] = v;
+        const vi = i * dX;
+        Vxx[vi + i] = Qtt[qi + i] + P[vi + i];
+        for (let j = i + 1; j < dX; j++) {
+          const v = 0.5 * (Qtt[qi + j] + P[vi + j] + (Qtt[j * n + i] + P[j * dX + i]));
+          Vxx[vi + j] = v;
           Vxx[j * dX + i] = v;
         }
         let s = 0;

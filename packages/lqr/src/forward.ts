@@ -63,15 +63,43 @@ export function forwardRaw(
     const mo = t * n;
     const ko = t * dU * dX;
     const po = t * dU * dU;
-    // sigma_xu = S Kᵀ, sigma_ux = (K S) = its transpose (S symmetric).
-    for (let i = 0; i < dX; i++) {
-      const si = so + i * n;
-      for (let a = 0; a < dU; a++) {
-        const ka = ko + a * dX;
-        let s = 0;
-        for (let j = 0; j < dX; j++) s += sigma[si + j] * K[ka + j];
-        sigma[si + dX + a] = s;
-        sigma[so + (dX + a) * n + i] = s;
+    // sigma_xu = S Kᵀ, sigma_ux = (K S) = its transpose (S symmetric); 2 x 2 blocks.
+    for (let i = 0; i < dX; i += 2) {
+      const two = i + 1 < dX;
+      const s0 = so + i * n;
+      const s1 = two ? s0 + n : s0;
+      for (let a = 0; a < dU; a += 2) {
+        const twoA = a + 1 < dU;
+        const k0 = ko + a * dX;
+        const k1 = twoA ? k0 + dX : k0;
+        let x00 = 0;
+        let x01 = 0;
+        let x10 = 0;
+        let x11 = 0;
+        for (let j = 0; j < dX; j++) {
+          const p0 = sigma[s0 + j];
+          const p1 = sigma[s1 + j];
+          const q0 = K[k0 + j];
+          const q1 = K[k1 + j];
+          x00 += p0 * q0;
+          x01 += p0 * q1;
+          x10 += p1 * q0;
+          x11 += p1 * q1;
+        }
+        sigma[s0 + dX + a] = x00;
+        sigma[so + (dX + a) * n + i] = x00;
+        if (twoA) {
+          sigma[s0 + dX + a + 1] = x01;
+          sigma[so + (dX + a + 1) * n + i] = x01;
+        }
+        if (two) {
+          sigma[s1 + dX + a] = x10;
+          sigma[so + (dX + a) * n + i + 1] = x10;
+          if (twoA) {
+            sigma[s1 + dX + a + 1] = x11;
+            sigma[so + (dX + a + 1) * n + i + 1] = x11;
+          }
+        }
       }
     }
     // sigma_uu = (K S) Kᵀ + polCovar

@@ -30,7 +30,13 @@ export {
   initPd,
 } from './init.js';
 export { npMean, npSum } from './kernels.js';
-export { type KlScratch, klScratch, trajDistrKl, trajDistrKlAlt } from './kl.js';
+export {
+  type KlScratch,
+  klScratch,
+  trajDistrKl,
+  trajDistrKlAlt,
+  trajDistrKlSelf,
+} from './kl.js';
 export { type LqrProblem, type LqrSolution, type SolveLqrOptions, solveLqr } from './lqr.js';
 export {
   type AdamOptions,

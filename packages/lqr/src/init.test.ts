@@ -47,7 +47,9 @@ describe('initLqr', () => {
   });
 
   it('raises typed errors', () => {
-    expect(() => initLqr({ x0: [0, 0, 0], dX: 3, dU: 2, dt: 0.1, T: 2 })).toThrow(ReferenceCrashError);
+    expect(() => initLqr({ x0: [0, 0, 0], dX: 3, dU: 2, dt: 0.1, T: 2 })).toThrow(
+      ReferenceCrashError,
+    );
     expect(() => initLqr({ x0: [0, 0, 0, 0], dX: 4, dU: 2, dt: 0.1, T: 2, initVar: -1 })).toThrow(
       NotPositiveDefiniteQuuError,
     );

@@ -10,7 +10,7 @@
 /**
  * out += alpha · Aᵀ B A for A `[m, n]` (at `aOff`) and symmetric B `[m, m]` (at `bOff`);
  * out `[n, n]` at `oOff`. Only the upper triangle of the product is computed; the lower one is
- * mirrored, so the added term is exactly symmetric. `W` is `[m, n]` and `acc` `[n]` scratch.
+ * mirrored, so the added term is exactly symmetric. `AT` and `WT` are `[n, m]` scratch.
  */
 export function addSymAtBA(
   A: Float64Array,
@@ -19,66 +19,125 @@ export function addSymAtBA(
   n: number,
   B: Float64Array,
   bOff: number,
-  W: Float64Array,
-  acc: Float64Array,
+  AT: Float64Array,
+  WT: Float64Array,
   out: Float64Array,
   oOff: number,
   alpha: number,
 ): void {
-  // W = B A: W[i, :] = sum_k B[i, k] A[k, :]
-  for (let i = 0; i < m; i++) {
-    const wi = i * n;
-    const bi = bOff + i * m;
-    for (let j = 0; j < n; j++) W[wi + j] = 0;
+  // AT = Aᵀ
+  for (let k = 0; k < m; k++) {
+    const ak = aOff + k * n;
+    for (let j = 0; j < n; j++) AT[j * m + k] = A[ak + j];
+  }
+  // WT = Aᵀ B  [n, m] (= (B A)ᵀ as B is symmetric), two rows at a time.
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const r0 = j * m;
+    const r1 = r0 + m;
+    for (let c = 0; c < m; c++) {
+      WT[r0 + c] = 0;
+      WT[r1 + c] = 0;
+    }
     let k = 0;
     for (; k + 3 < m; k += 4) {
-      const b0 = B[bi + k];
-      const b1 = B[bi + k + 1];
-      const b2 = B[bi + k + 2];
-      const b3 = B[bi + k + 3];
-      const a0 = aOff + k * n;
-      const a1 = a0 + n;
-      const a2 = a1 + n;
-      const a3 = a2 + n;
-      for (let j = 0; j < n; j++) {
-        W[wi + j] += b0 * A[a0 + j] + b1 * A[a1 + j] + b2 * A[a2 + j] + b3 * A[a3 + j];
+      const p0 = AT[r0 + k];
+      const p1 = AT[r0 + k + 1];
+      const p2 = AT[r0 + k + 2];
+      const p3 = AT[r0 + k + 3];
+      const q0 = AT[r1 + k];
+      const q1 = AT[r1 + k + 1];
+      const q2 = AT[r1 + k + 2];
+      const q3 = AT[r1 + k + 3];
+      const b0 = bOff + k * m;
+      const b1 = b0 + m;
+      const b2 = b1 + m;
+      const b3 = b2 + m;
+      for (let c = 0; c < m; c++) {
+        const x0 = B[b0 + c];
+        const x1 = B[b1 + c];
+        const x2 = B[b2 + c];
+        const x3 = B[b3 + c];
+        WT[r0 + c] += p0 * x0 + p1 * x1 + p2 * x2 + p3 * x3;
+        WT[r1 + c] += q0 * x0 + q1 * x1 + q2 * x2 + q3 * x3;
       }
     }
     for (; k < m; k++) {
-      const b0 = B[bi + k];
-      const a0 = aOff + k * n;
-      for (let j = 0; j < n; j++) W[wi + j] += b0 * A[a0 + j];
-    }
-  }
-  // S[i, j] = sum_k A[k, i] W[k, j] for j >= i, accumulated row by row (axpy form) in `acc`.
-  for (let i = 0; i < n; i++) {
-    const oi = oOff + i * n;
-    let k = 0;
-    for (let j = i; j < n; j++) acc[j] = 0;
-    for (; k + 3 < m; k += 4) {
-      const a0 = A[aOff + k * n + i];
-      const a1 = A[aOff + (k + 1) * n + i];
-      const a2 = A[aOff + (k + 2) * n + i];
-      const a3 = A[aOff + (k + 3) * n + i];
-      const w0 = k * n;
-      const w1 = w0 + n;
-      const w2 = w1 + n;
-      const w3 = w2 + n;
-      for (let j = i; j < n; j++) {
-        acc[j] += a0 * W[w0 + j] + a1 * W[w1 + j] + a2 * W[w2 + j] + a3 * W[w3 + j];
+      const p0 = AT[r0 + k];
+      const q0 = AT[r1 + k];
+      const b0 = bOff + k * m;
+      for (let c = 0; c < m; c++) {
+        const x0 = B[b0 + c];
+        WT[r0 + c] += p0 * x0;
+        WT[r1 + c] += q0 * x0;
       }
     }
-    for (; k < m; k++) {
-      const a0 = A[aOff + k * n + i];
-      const w0 = k * n;
-      for (let j = i; j < n; j++) acc[j] += a0 * W[w0 + j];
-    }
-    for (let j = i; j < n; j++) {
-      const v = alpha === 1 ? acc[j] : alpha * acc[j];
-      out[oi + j] += v;
-      if (j !== i) out[oOff + j * n + i] += v;
+  }
+  for (; j < n; j++) {
+    const r0 = j * m;
+    for (let c = 0; c < m; c++) WT[r0 + c] = 0;
+    for (let k = 0; k < m; k++) {
+      const p0 = AT[r0 + k];
+      const b0 = bOff + k * m;
+      for (let c = 0; c < m; c++) WT[r0 + c] += p0 * B[b0 + c];
     }
   }
+  // S[i, j] = AT[i, :] · WT[j, :] for j >= i, 2 x 2 blocks.
+  for (let i = 0; i < n; i += 2) {
+    const two = i + 1 < n;
+    const a0 = i * m;
+    const a1 = a0 + m;
+    for (let jj = i; jj < n; jj += 2) {
+      const w0 = jj * m;
+      const w1 = w0 + m;
+      const twoJ = jj + 1 < n;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      if (two && twoJ) {
+        for (let k = 0; k < m; k++) {
+          const x0 = AT[a0 + k];
+          const x1 = AT[a1 + k];
+          const y0 = WT[w0 + k];
+          const y1 = WT[w1 + k];
+          s00 += x0 * y0;
+          s01 += x0 * y1;
+          s10 += x1 * y0;
+          s11 += x1 * y1;
+        }
+      } else {
+        for (let k = 0; k < m; k++) {
+          const x0 = AT[a0 + k];
+          const x1 = two ? AT[a1 + k] : 0;
+          const y0 = WT[w0 + k];
+          const y1 = twoJ ? WT[w1 + k] : 0;
+          s00 += x0 * y0;
+          s01 += x0 * y1;
+          s10 += x1 * y0;
+          s11 += x1 * y1;
+        }
+      }
+      if (alpha !== 1) {
+        s00 *= alpha;
+        s01 *= alpha;
+        s10 *= alpha;
+        s11 *= alpha;
+      }
+      addSym(out, oOff, n, i, jj, s00);
+      if (twoJ) addSym(out, oOff, n, i, jj + 1, s01);
+      if (two && jj + 1 > i) {
+        if (jj >= i + 1) addSym(out, oOff, n, i + 1, jj, s10);
+        if (twoJ) addSym(out, oOff, n, i + 1, jj + 1, s11);
+      }
+    }
+  }
+}
+
+/** out[i, j] += v and, off the diagonal, out[j, i] += v (requires j >= i). */
+function addSym(out: Float64Array, oOff: number, n: number, i: number, j: number, v: number): void {
+  out[oOff + i * n + j] += v;
+  if (j !== i) out[oOff + j * n + i] += v;
 }
 
 /**
@@ -98,58 +157,118 @@ export function symABAt(
   oOff: number,
   oStride: number,
 ): void {
-  // G = A B: G[i, :] = sum_k A[i, k] B[k, :]
-  for (let i = 0; i < m; i++) {
-    const gi = i * n;
-    const ai = aOff + i * n;
-    for (let j = 0; j < n; j++) G[gi + j] = 0;
+  // G = A B: G[i, :] = sum_k A[i, k] B[k, :], two rows at a time.
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const g0 = i * n;
+    const g1 = g0 + n;
+    const r0 = aOff + i * n;
+    const r1 = r0 + n;
+    for (let j = 0; j < n; j++) {
+      G[g0 + j] = 0;
+      G[g1 + j] = 0;
+    }
     let k = 0;
     for (; k + 3 < n; k += 4) {
-      const a0 = A[ai + k];
-      const a1 = A[ai + k + 1];
-      const a2 = A[ai + k + 2];
-      const a3 = A[ai + k + 3];
+      const p0 = A[r0 + k];
+      const p1 = A[r0 + k + 1];
+      const p2 = A[r0 + k + 2];
+      const p3 = A[r0 + k + 3];
+      const q0 = A[r1 + k];
+      const q1 = A[r1 + k + 1];
+      const q2 = A[r1 + k + 2];
+      const q3 = A[r1 + k + 3];
       const b0 = bOff + k * n;
       const b1 = b0 + n;
       const b2 = b1 + n;
       const b3 = b2 + n;
       for (let j = 0; j < n; j++) {
-        G[gi + j] += a0 * B[b0 + j] + a1 * B[b1 + j] + a2 * B[b2 + j] + a3 * B[b3 + j];
+        const x0 = B[b0 + j];
+        const x1 = B[b1 + j];
+        const x2 = B[b2 + j];
+        const x3 = B[b3 + j];
+        G[g0 + j] += p0 * x0 + p1 * x1 + p2 * x2 + p3 * x3;
+        G[g1 + j] += q0 * x0 + q1 * x1 + q2 * x2 + q3 * x3;
       }
     }
     for (; k < n; k++) {
+      const p0 = A[r0 + k];
+      const q0 = A[r1 + k];
+      const b0 = bOff + k * n;
+      for (let j = 0; j < n; j++) {
+        const x0 = B[b0 + j];
+        G[g0 + j] += p0 * x0;
+        G[g1 + j] += q0 * x0;
+      }
+    }
+  }
+  for (; i < m; i++) {
+    const gi = i * n;
+    const ai = aOff + i * n;
+    for (let j = 0; j < n; j++) G[gi + j] = 0;
+    for (let k = 0; k < n; k++) {
       const a0 = A[ai + k];
       const b0 = bOff + k * n;
       for (let j = 0; j < n; j++) G[gi + j] += a0 * B[b0 + j];
     }
   }
-  // out[i, j] = dot(G[i, :], A[j, :]) for j >= i; two rows of A at a time.
-  for (let i = 0; i < m; i++) {
-    const gi = i * n;
-    let j = i;
-    for (; j + 1 < m; j += 2) {
-      const a0 = aOff + j * n;
+  // out[i, j] = G[i, :] · A[j, :] for j >= i, 2 x 2 blocks.
+  for (let r = 0; r < m; r += 2) {
+    const two = r + 1 < m;
+    const g0 = r * n;
+    const g1 = g0 + n;
+    for (let c = r; c < m; c += 2) {
+      const twoC = c + 1 < m;
+      const a0 = aOff + c * n;
       const a1 = a0 + n;
-      let s0 = 0;
-      let s1 = 0;
-      for (let k = 0; k < n; k++) {
-        const g = G[gi + k];
-        s0 += g * A[a0 + k];
-        s1 += g * A[a1 + k];
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      if (two && twoC) {
+        for (let k = 0; k < n; k++) {
+          const x0 = G[g0 + k];
+          const x1 = G[g1 + k];
+          const y0 = A[a0 + k];
+          const y1 = A[a1 + k];
+          s00 += x0 * y0;
+          s01 += x0 * y1;
+          s10 += x1 * y0;
+          s11 += x1 * y1;
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          const x0 = G[g0 + k];
+          const x1 = two ? G[g1 + k] : 0;
+          const y0 = A[a0 + k];
+          const y1 = twoC ? A[a1 + k] : 0;
+          s00 += x0 * y0;
+          s01 += x0 * y1;
+          s10 += x1 * y0;
+          s11 += x1 * y1;
+        }
       }
-      out[oOff + i * oStride + j] = s0;
-      out[oOff + j * oStride + i] = s0;
-      out[oOff + i * oStride + j + 1] = s1;
-      out[oOff + (j + 1) * oStride + i] = s1;
-    }
-    for (; j < m; j++) {
-      const a0 = aOff + j * n;
-      let s0 = 0;
-      for (let k = 0; k < n; k++) s0 += G[gi + k] * A[a0 + k];
-      out[oOff + i * oStride + j] = s0;
-      out[oOff + j * oStride + i] = s0;
+      setSym(out, oOff, oStride, r, c, s00);
+      if (twoC) setSym(out, oOff, oStride, r, c + 1, s01);
+      if (two) {
+        if (c >= r + 1) setSym(out, oOff, oStride, r + 1, c, s10);
+        if (twoC) setSym(out, oOff, oStride, r + 1, c + 1, s11);
+      }
     }
   }
+}
+
+/** out[i, j] = out[j, i] = v. */
+function setSym(
+  out: Float64Array,
+  oOff: number,
+  stride: number,
+  i: number,
+  j: number,
+  v: number,
+): void {
+  out[oOff + i * stride + j] = v;
+  out[oOff + j * stride + i] = v;
 }
 
 /**
@@ -278,4 +397,46 @@ export function npSum(a: ArrayLike<number>, off = 0, n = a.length - off): number
 /** `np.mean` of `n` entries (pairwise sum divided by n). */
 export function npMean(a: ArrayLike<number>, off = 0, n = a.length - off): number {
   return npSum(a, off, n) / n;
+}
+
+/**
+ * C = A B for A `[m, k]` (row stride `aStride`, at `aOff`), B `[k, nc]` contiguous at `bOff`;
+ * C `[m, nc]` contiguous at `cOff`. Row-axpy form, four rows of B at a time.
+ */
+export function gemmRows(
+  A: Float64Array,
+  aOff: number,
+  aStride: number,
+  B: Float64Array,
+  bOff: number,
+  C: Float64Array,
+  cOff: number,
+  m: number,
+  k: number,
+  nc: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const ci = cOff + i * nc;
+    const ai = aOff + i * aStride;
+    for (let j = 0; j < nc; j++) C[ci + j] = 0;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const a0 = A[ai + p];
+      const a1 = A[ai + p + 1];
+      const a2 = A[ai + p + 2];
+      const a3 = A[ai + p + 3];
+      const b0 = bOff + p * nc;
+      const b1 = b0 + nc;
+      const b2 = b1 + nc;
+      const b3 = b2 + nc;
+      for (let j = 0; j < nc; j++) {
+        C[ci + j] += a0 * B[b0 + j] + a1 * B[b1 + j] + a2 * B[b2 + j] + a3 * B[b3 + j];
+      }
+    }
+    for (; p < k; p++) {
+      const a0 = A[ai + p];
+      const b0 = bOff + p * nc;
+      for (let j = 0; j < nc; j++) C[ci + j] += a0 * B[b0 + j];
+    }
+  }
 }

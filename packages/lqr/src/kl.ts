@@ -245,3 +245,87 @@ export function trajDistrKlAlt(
   }
   return res;
 }
+
+/**
+ * {@link trajDistrKl} for the common case where `marg` are the new controller's own forward
+ * marginals (as in the dual search): then Cov(u − K x) = polCovar and E[u − K x − k] = 0 under
+ * the new controller, so
+ *
+ *   KL_t = max(0, ½ (tr(P̂ (ΔK Σ_x ΔKᵀ + Σ)) + rᵀ P̂ r − tr(P Σ) − log|Σ| + log|Σ̂|)),
+ *   ΔK = K − K̂, r = ΔK mu_x + k − k̂,
+ *
+ * the same quantity with about half the work and less cancellation. Do not use it with
+ * marginals of another controller.
+ *
+ * @param marg - `forward(newC, dynamics)`: mu `[T, dX+dU]`, sigma `[T, dX+dU, dX+dU]`
+ * @returns per-step KL `[T]`
+ */
+export function trajDistrKlSelf(
+  marg: TrajectoryMarginals,
+  newC: LinearGaussianController,
+  prevC: LinearGaussianController,
+  out?: Float64Array,
+  scratch?: KlScratch,
+): Float64Array {
+  const { T, dX, dU } = marg;
+  checkController('newController', newC, T, dX, dU, false);
+  checkController('prevController', prevC, T, dX, dU, false);
+  const n = dX + dU;
+  const res = out ?? new Float64Array(T);
+  const s = scratch ?? klScratch(dX, dU);
+  const P = s.P;
+  const Kd = s.Z;
+  const Z = s.Y;
+  const r = s.v;
+  for (let t = 0; t < T; t++) {
+    const po = t * dU * dU;
+    const ko = t * dU * dX;
+    const so = t * n * n;
+    const mo = t * n;
+    const ldPrev = logDetChol(prevC.cholPolCovar, po, dU);
+    const ldNew = logDetChol(newC.cholPolCovar, po, dU);
+    const S = newC.polCovar;
+    precisionFromChol(newC.cholPolCovar, po, dU, P);
+    let trNew = 0;
+    for (let a = 0; a < dU; a++)
+      for (let b = 0; b < dU; b++) trNew += P[a * dU + b] * S[po + b * dU + a];
+    precisionFromChol(prevC.cholPolCovar, po, dU, P);
+    for (let i = 0; i < dU * dX; i++) Kd[i] = newC.K[ko + i] - prevC.K[ko + i];
+    for (let a = 0; a < dU; a++) {
+      let v = newC.k[t * dU + a] - prevC.k[t * dU + a];
+      for (let i = 0; i < dX; i++) v += Kd[a * dX + i] * marg.mu[mo + i];
+      r[a] = v;
+    }
+    // Z = ΔK Σ_x  [dU, dX] (row-axpy over the rows of Σ_x)
+    for (let a = 0; a < dU; a++) {
+      const za = a * dX;
+      for (let j = 0; j < dX; j++) Z[za + j] = 0;
+      for (let i = 0; i < dX; i++) {
+        const kai = Kd[za + i];
+        if (kai === 0) continue;
+        const si = so + i * n;
+        for (let j = 0; j < dX; j++) Z[za + j] += kai * marg.sigma[si + j];
+      }
+    }
+    let trPrev = 0;
+    for (let a = 0; a < dU; a++) {
+      for (let b = 0; b < dU; b++) {
+        let e = S[po + b * dU + a];
+        const zb = b * dX;
+        const ka = a * dX;
+        for (let j = 0; j < dX; j++) e += Z[zb + j] * Kd[ka + j];
+        trPrev += P[a * dU + b] * e;
+      }
+    }
+    let q = 0;
+    for (let a = 0; a < dU; a++) {
+      let v = 0;
+      for (let b = 0; b < dU; b++) v += P[a * dU + b] * r[b];
+      q += r[a] * v;
+    }
+    const kl = 0.5 * (trPrev + q - trNew - ldNew + ldPrev);
+    if (Number.isNaN(kl)) throw new LqrNonFiniteError('trajDistrKlSelf', t, { ldNew, ldPrev });
+    res[t] = Math.max(kl, 0);
+  }
+  return res;
+}

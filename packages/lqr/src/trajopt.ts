@@ -18,7 +18,7 @@ import {
 import { ReferenceCrashError } from './errors.js';
 import { forwardRaw } from './forward.js';
 import { npMean, npSum } from './kernels.js';
-import { type KlScratch, klScratch, trajDistrKl, trajDistrKlAlt } from './kl.js';
+import { type KlScratch, klScratch, trajDistrKlAlt, trajDistrKlSelf } from './kl.js';
 import { pyE2, pyF } from './pyfmt.js';
 import { checkController, checkCost, checkDynamics } from './validate.js';
 import { LqrWorkspace, type TrajectoryMarginals, zeroMarginals } from './workspace.js';
@@ -131,7 +131,7 @@ function measureKl(c: Ctx): void {
   const { ws, d, prev } = c;
   if (!c.usePrevDistr) {
     forwardRaw(ws.ctrl, d, ws.marg.mu, ws.marg.sigma, ws.G, d.T, d.dX, d.dU);
-    trajDistrKl(ws.marg, ws.ctrl, prev, ws.kl, c.scratch);
+    trajDistrKlSelf(ws.marg, ws.ctrl, prev, ws.kl, c.scratch);
   } else {
     trajDistrKlAlt(ws.margPrev, ws.ctrl, prev, ws.kl, c.scratch);
   }

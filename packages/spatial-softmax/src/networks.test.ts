@@ -1,0 +1,200 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from './backend.js';
+import { NetworkConfigError } from './errors.js';
+import { buildNetwork, mlp, PAPER_CONV, VisuomotorCnn, visuomotorCnn } from './networks.js';
+import { createPolicyOptimizer } from './policy-opt.js';
+import { PoseRegressor } from './pose.js';
+import { Rng } from './rng.js';
+
+/** Images `[B, 1, S, S]` (channels first) with a bright Gaussian blob; pose = blob centre in [-1, 1]². */
+function blobs(B: number, S: number, seed: number) {
+  const r = new Rng(seed);
+  const images = new Float32Array(B * S * S);
+  const poses = new Float64Array(B * 2);
+  for (let b = 0; b < B; b++) {
+    const cx = 3 + r.uniform() * (S - 7);
+    const cy = 3 + r.uniform() * (S - 7);
+    poses[2 * b] = (2 * cx) / (S - 1) - 1;
+    poses[2 * b + 1] = (2 * cy) / (S - 1) - 1;
+    for (let y = 0; y < S; y++) {
+      for (let x = 0; x < S; x++) {
+        images[b * S * S + y * S + x] = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 4);
+      }
+    }
+  }
+  return { images, poses };
+}
+
+describe('networks', () => {
+  beforeAll(async () => {
+    await initBackend({ prefer: ['wasm', 'cpu'] });
+  });
+
+  it("the paper's 240x240 network: 109x109 maps, 32 feature points, about 92,000 parameters", () => {
+    const dX = 21; // 7 joint angles, 7 velocities, 3 end-effector points (the robot configuration)
+    const net = buildNetwork(
+      visuomotorCnn({ image: { width: 240, height: 240 } }),
+      dX + 3 * 240 * 240,
+      7,
+    );
+    try {
+      expect(net).toBeInstanceOf(VisuomotorCnn);
+      const cnn = net as VisuomotorCnn;
+      expect(cnn.mapSize).toEqual([109, 109]);
+      expect(cnn.numFeaturePoints).toBe(32);
+      const conv = cnn.convWeights.reduce((a, w) => a + w.variable.size, 0);
+      expect(conv).toBe(7 * 7 * 3 * 64 + 64 + 5 * 5 * 64 * 32 + 32 + 5 * 5 * 32 * 32 + 32);
+      const fc = (64 + dX) * 40 + 40 + 40 * 40 + 40 + 40 * 7 + 7;
+      expect(net.paramCount()).toBe(conv + fc + 1); // + the temperature
+      expect(net.paramCount()).toBeGreaterThan(90_000);
+      expect(net.paramCount()).toBeLessThan(94_000);
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('reads the image channels first from its offset, and the state around it', () => {
+    const img = { width: 3, height: 2, channels: 2 };
+    const dO = 2 + 12 + 1;
+    const net = buildNetwork(
+      visuomotorCnn({ image: img, imageOffset: 2, conv: [{ filters: 1, kernel: 1, stride: 1 }] }),
+      dO,
+      1,
+    ) as VisuomotorCnn;
+    try {
+      const o = Float32Array.from({ length: dO }, (_, i) => i);
+      const [pix, st] = tf.tidy(() => {
+        const t = tf.tensor2d(o, [1, dO]);
+        return [net.images(t).arraySync(), net.state(t).arraySync()];
+      }) as [number[][][][], number[][]];
+      // pixel (y=1, x=2), channel 1 = offset + 1*H*W + 1*W + 2
+      expect(pix[0][1][2][1]).toBe(2 + 6 + 3 + 2);
+      expect(pix[0][0][1][0]).toBe(2 + 1);
+      expect(st[0]).toEqual([0, 1, 14]);
+      expect(net.stateIdx).toEqual([0, 1, 14]);
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('first-layer filters can be set from given weights', () => {
+    const net = buildNetwork(
+      visuomotorCnn({
+        image: { width: 8, height: 8, channels: 1 },
+        conv: [{ filters: 2, kernel: 3, stride: 1 }],
+      }),
+      64,
+      1,
+    ) as VisuomotorCnn;
+    try {
+      const k = Float32Array.from({ length: 18 }, (_, i) => i / 10);
+      net.setFirstLayer(k, [0.5, -0.5]);
+      expect(Array.from(net.convWeights[0].variable.dataSync())).toEqual(Array.from(k));
+      expect(Array.from(net.convWeights[1].variable.dataSync())).toEqual([0.5, -0.5]);
+      expect(() => net.setFirstLayer(new Float32Array(3))).toThrow(NetworkConfigError);
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('rejects inconsistent configurations', () => {
+    expect(() => buildNetwork(visuomotorCnn({ image: { width: 10, height: 10 } }), 250, 2)).toThrow(
+      NetworkConfigError,
+    );
+    expect(() =>
+      buildNetwork(visuomotorCnn({ image: { width: 10, height: 10 }, conv: PAPER_CONV }), 300, 2),
+    ).toThrow(/shrinks to nothing/);
+    expect(() => buildNetwork(mlp({ hidden: [2.5] }), 3, 2)).toThrow(NetworkConfigError);
+    expect(() => buildNetwork({ kind: 'rnn' } as never, 3, 2)).toThrow(/unknown network kind/);
+  });
+
+  it('a small visuomotor CNN trains on the wasm backend (conv gradients) and learns blob positions', async () => {
+    const S = 16;
+    const B = 40;
+    const { images, poses } = blobs(B, S, 1);
+    const dO = 1 + S * S; // one state entry, then the image
+    const obs = new Float64Array(B * dO);
+    for (let b = 0; b < B; b++) {
+      obs[b * dO] = b % 3;
+      for (let k = 0; k < S * S; k++) obs[b * dO + 1 + k] = images[b * S * S + k];
+    }
+    const prc = new Float64Array(B * 4);
+    for (let b = 0; b < B; b++) {
+      prc[b * 4] = 1;
+      prc[b * 4 + 3] = 1;
+    }
+    const opt = await createPolicyOptimizer(
+      dO,
+      2,
+      {
+        network: visuomotorCnn({
+          image: { width: S, height: S, channels: 1 },
+          conv: [
+            { filters: 8, kernel: 3, stride: 1 },
+            { filters: 8, kernel: 3, stride: 1 },
+          ],
+          hidden: [20],
+        }),
+        iterations: 150,
+        batchSize: 20,
+        lr: 5e-3,
+        weightDecay: 0,
+      },
+      { prefer: ['wasm', 'cpu'] },
+    );
+    try {
+      const tg = {
+        N: 1,
+        T: B,
+        dO,
+        dU: 2,
+        obs,
+        tgtMu: poses,
+        tgtPrc: prc,
+        tgtWt: new Float64Array(B).fill(1),
+      };
+      const before = opt.loss(tg);
+      const report = opt.update(tg);
+      expect(report.finalLoss).toBeLessThan(report.initialLoss);
+      expect(opt.loss(tg)).toBeLessThan(0.3 * before);
+      expect(opt.normalization?.idx).toEqual([0]);
+    } finally {
+      opt.dispose();
+    }
+  });
+
+  it('pose regression on the shared conv layers reduces the pose error and moves the trunk', () => {
+    const S = 16;
+    const { images, poses } = blobs(30, S, 2);
+    const net = buildNetwork(
+      visuomotorCnn({
+        image: { width: S, height: S, channels: 1 },
+        conv: [
+          { filters: 8, kernel: 3, stride: 1 },
+          { filters: 8, kernel: 3, stride: 1 },
+        ],
+      }),
+      S * S,
+      2,
+    ) as VisuomotorCnn;
+    const head = new PoseRegressor(net, { dPose: 2, lr: 5e-3 });
+    try {
+      const k0 = net.convWeights[0].variable.dataSync().slice();
+      const err = () => {
+        const p = head.predict(images, 30);
+        let s = 0;
+        for (let i = 0; i < p.length; i++) s += (p[i] - poses[i]) ** 2;
+        return s / 30;
+      };
+      const e0 = err();
+      const r = head.train(images, poses, 30, { iterations: 120, batchSize: 10 });
+      expect(r.finalLoss).toBeLessThan(r.initialLoss);
+      expect(err()).toBeLessThan(0.3 * e0);
+      expect(Array.from(net.convWeights[0].variable.dataSync())).not.toEqual(Array.from(k0));
+    } finally {
+      head.dispose();
+      net.dispose();
+    }
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * Pose regression on the visuomotor CNN's convolution layers (paper Section 4.3, vision
+ * pretraining): the feature points of an image, through a small fully connected head, predict
+ * the pose of the target object (e.g. 3D points). Training updates the shared convolution
+ * layers and temperature in place, so the policy starts from pretrained vision layers.
+ *
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { assertShape, InvalidArgumentError, NonFiniteError } from '@visuomotor/contracts';
+import { makeVariable, type NamedWeight, type VisuomotorCnn } from './networks.js';
+import { Rng } from './rng.js';
+
+/** Options of {@link PoseRegressor}. */
+export interface PoseRegressorOptions {
+  /** Pose dimension (e.g. 9 for three 3D points). */
+  dPose: number;
+  /** Hidden widths of the head after the feature points (default `[]`: linear in the points). */
+  hidden?: number[];
+  /** Seed of the head's initialisation and of the minibatch order (default 0). */
+  seed?: number;
+  /** Adam learning rate (default 0.001). */
+  lr?: number;
+}
+
+/** Options of {@link PoseRegressor.train}. */
+export interface PoseTrainOptions {
+  /** Adam steps (default 1000). */
+  iterations?: number;
+  /** Minibatch size (default 25). */
+  batchSize?: number;
+}
+
+/** A pose head sharing a {@link VisuomotorCnn}'s convolution layers. */
+export class PoseRegressor {
+  readonly dPose: number;
+  /** The head's weights (`pose{l}/kernel`, `pose{l}/bias`). */
+  readonly headWeights: NamedWeight[] = [];
+  private readonly optimizer: tf.AdamOptimizer;
+  private readonly rng: Rng;
+
+  constructor(
+    readonly trunk: VisuomotorCnn,
+    opts: PoseRegressorOptions,
+  ) {
+    if (!Number.isInteger(opts.dPose) || opts.dPose < 1) {
+      throw new InvalidArgumentError('dPose', 'a positive integer', opts.dPose);
+    }
+    this.dPose = opts.dPose;
+    this.rng = new Rng(opts.seed ?? 0);
+    const dims = [2 * trunk.numFeaturePoints, ...(opts.hidden ?? []), opts.dPose];
+    for (let l = 0; l + 1 < dims.length; l++) {
+      const lim = Math.sqrt(6 / (dims[l] + dims[l + 1]));
+      const w = new Float32Array(dims[l] * dims[l + 1]);
+      for (let i = 0; i < w.length; i++) w[i] = (2 * this.rng.uniform() - 1) * lim;
+      this.headWeights.push(
+        {
+          name: `pose${l}/kernel`,
+          variable: makeVariable(() => tf.tensor2d(w, [dims[l], dims[l + 1]])),
+          decay: true,
+        },
+        {
+          name: `pose${l}/bias`,
+          variable: makeVariable(() => tf.zeros([dims[l + 1]])),
+          decay: true,
+        },
+      );
+    }
+    this.optimizer = tf.train.adam(opts.lr ?? 0.001, 0.9, 0.999, 1e-8);
+  }
+
+  private imagesTensor(images: Float32Array, B: number): tf.Tensor4D {
+    const { width, height, channels } = this.trunk.config.image;
+    return tf.tidy(() =>
+      tf.transpose(tf.tensor4d(images, [B, channels, height, width]), [0, 2, 3, 1]),
+    );
+  }
+
+  private head(img: tf.Tensor4D): tf.Tensor2D {
+    let h = this.trunk.featurePointsOfImages(img);
+    const n = this.headWeights.length / 2;
+    for (let l = 0; l < n; l++) {
+      const z = tf.add(
+        tf.matMul(h, this.headWeights[2 * l].variable as tf.Tensor2D),
+        this.headWeights[2 * l + 1].variable,
+      ) as tf.Tensor2D;
+      h = l < n - 1 ? tf.relu(z) : z;
+    }
+    return h;
+  }
+
+  /**
+   * Predicted poses `[B, dPose]` of images `[B, C*H*W]` (channels first, as in observations).
+   */
+  predict(images: Float64Array | Float32Array, B: number): Float64Array {
+    const size = this.trunk.imageSize;
+    assertShape('images', images, [B, size]);
+    const out = new Float64Array(B * this.dPose);
+    const chunk = 16;
+    for (let r0 = 0; r0 < B; r0 += chunk) {
+      const rows = Math.min(chunk, B - r0);
+      const buf = Float32Array.from(images.subarray(r0 * size, (r0 + rows) * size));
+      const p = tf.tidy(() => this.head(this.imagesTensor(buf, rows)));
+      out.set(p.dataSync(), r0 * this.dPose);
+      p.dispose();
+    }
+    return out;
+  }
+
+  /**
+   * Minimise Σ ||pose − f(image)||² / (2B) over minibatches with Adam, updating the shared
+   * convolution layers, the temperature and the head.
+   *
+   * @param images - `[B, C*H*W]`
+   * @param poses - `[B, dPose]`
+   */
+  train(
+    images: Float64Array | Float32Array,
+    poses: Float64Array | Float32Array,
+    B: number,
+    opts: PoseTrainOptions = {},
+  ): { steps: number; initialLoss: number; finalLoss: number } {
+    const size = this.trunk.imageSize;
+    assertShape('images', images, [B, size]);
+    assertShape('poses', poses, [B, this.dPose]);
+    const iters = opts.iterations ?? 1000;
+    const bs = Math.min(opts.batchSize ?? 25, B);
+    const perEpoch = Math.floor(B / bs);
+    const order = this.rng.shuffle(Int32Array.from({ length: B }, (_, i) => i));
+    const imgBuf = new Float32Array(bs * size);
+    const poseBuf = new Float32Array(bs * this.dPose);
+    const vars = [
+      ...this.trunk.convWeights.map((w) => w.variable),
+      ...(typeof this.trunk.temperature === 'number' ? [] : [this.trunk.temperature]),
+      ...this.headWeights.map((w) => w.variable),
+    ];
+    let initialLoss = Number.NaN;
+    let finalLoss = Number.NaN;
+    for (let it = 0; it < iters; it++) {
+      const start = (it * bs) % (perEpoch * bs);
+      for (let r = 0; r < bs; r++) {
+        const s = order[start + r];
+        imgBuf.set(images.subarray(s * size, (s + 1) * size), r * size);
+        for (let k = 0; k < this.dPose; k++)
+          poseBuf[r * this.dPose + k] = poses[s * this.dPose + k];
+      }
+      const cost = tf.tidy(() => {
+        const img = this.imagesTensor(imgBuf, bs);
+        const target = tf.tensor2d(poseBuf, [bs, this.dPose]);
+        return this.optimizer.minimize(
+          () => tf.div(tf.sum(tf.squaredDifference(target, this.head(img))), 2 * bs) as tf.Scalar,
+          true,
+          vars,
+        ) as tf.Scalar;
+      });
+      if (it === 0 || it === iters - 1) {
+        const v = cost.dataSync()[0];
+        if (!Number.isFinite(v))
+          throw new NonFiniteError(`pose loss is ${v} at step ${it}`, { step: it });
+        if (it === 0) initialLoss = v;
+        finalLoss = v;
+      }
+      cost.dispose();
+    }
+    return { steps: iters, initialLoss, finalLoss };
+  }
+
+  /** Release the head and the optimiser (the trunk belongs to its network). */
+  dispose(): void {
+    this.optimizer.dispose();
+    for (const w of this.headWeights) w.variable.dispose();
+  }
+}

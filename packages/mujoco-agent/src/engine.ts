@@ -478,7 +478,8 @@ export class EngineData {
   ): boolean {
     const wantNormal = outNormal !== null && this.model.engine.kind === '@mujoco/mujoco';
     let b = this.rayBufs;
-    if (!b || b.n < n || (wantNormal && !b.normal)) {
+    // The bindings check that output buffers hold exactly `n` entries.
+    if (!b || b.n !== n || (wantNormal && !b.normal)) {
       if (b) {
         b.geom.delete();
         b.dist.delete();

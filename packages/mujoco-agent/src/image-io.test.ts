@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MujocoAgent } from './agent.js';
 import { decodePng, encodeGif, encodePng, frameFromSensor, imageStrip } from './image-io.js';
 import { zeroPolicy } from './policy.js';
+import { RayRenderer } from './render.js';
 
 let agent: MujocoAgent;
 beforeAll(async () => {
@@ -29,6 +30,29 @@ describe('renderer and image files', () => {
     }
     expect(floorPx).toBeGreaterThan(600);
     expect(arm.some((g) => f.segmentation.includes(g))).toBe(true);
+  });
+
+  it('sees large flat geoms everywhere (no multiRay culling holes) at any image size', async () => {
+    const a = await MujocoAgent.create({ task: 'peg3d' }, { engine: agent.engine });
+    try {
+      a.sim.reset(0);
+      const floor = a.sim.model.geomId('floor');
+      for (const [w, h] of [
+        [32, 24],
+        [17, 9],
+        [32, 24],
+      ]) {
+        const r = new RayRenderer(a.sim.model, a.sim.data, a.sim.model.cameraId('front'), w, h);
+        const f = r.render();
+        // The bottom row looks down at the floor (or the table on it) from corner to corner.
+        for (let j = 0; j < w; j++)
+          expect(f.segmentation[(h - 1) * w + j]).toBeGreaterThanOrEqual(0);
+        expect(f.segmentation[(h - 1) * w]).toBe(floor);
+        expect(f.segmentation[h * w - 1]).toBe(floor);
+      }
+    } finally {
+      a.dispose();
+    }
   });
 
   it('writes PNGs that decode to the same pixels, GIFs and strips', () => {

@@ -41,6 +41,8 @@ export class RayRenderer {
   private readonly rgb: Uint8Array;
   private readonly depth: Float32Array;
   private readonly frame: Frame;
+  /** Boxes and planes, intersected analytically (see castFlat). */
+  private readonly flat: Int32Array;
 
   constructor(
     private readonly model: EngineModel,
@@ -73,6 +75,11 @@ export class RayRenderer {
         this.camDirs[p + 2] = -inv;
       }
     }
+    const flat: number[] = [];
+    for (let g = 0; g < model.ngeom; g++) {
+      if (model.geomType[g] === GeomType.box || model.geomType[g] === GeomType.plane) flat.push(g);
+    }
+    this.flat = Int32Array.from(flat);
     this.frame = {
       width,
       height,
@@ -108,8 +115,85 @@ export class RayRenderer {
       dirs[p + 2] = R[6] * x + R[7] * y + R[8] * z;
     }
     d.multiRay(this.origin, dirs, this.n, this.geom, this.dist, null);
+    this.castFlat();
     this.shade(R);
     return this.frame;
+  }
+
+  /**
+   * Intersect every ray with the boxes and planes analytically and keep the nearer hit.
+   * `mj_multiRay` culls geoms by the angular extent of their bounding-box corners seen from
+   * the ray origin, which misses the inside of large flat geoms below the camera (a floor
+   * renders as a disc); `mj_ray` agrees with this test.
+   */
+  private castFlat(): void {
+    const m = this.model;
+    const gx = this.data.geomXpos;
+    const gm = this.data.geomXmat;
+    const o = this.origin;
+    const dirs = this.dirs;
+    for (const g of this.flat) {
+      const g3 = 3 * g;
+      const g9 = 9 * g;
+      const px = o[0] - gx[g3];
+      const py = o[1] - gx[g3 + 1];
+      const pz = o[2] - gx[g3 + 2];
+      // Origin in the geom frame.
+      const ox = gm[g9] * px + gm[g9 + 3] * py + gm[g9 + 6] * pz;
+      const oy = gm[g9 + 1] * px + gm[g9 + 4] * py + gm[g9 + 7] * pz;
+      const oz = gm[g9 + 2] * px + gm[g9 + 5] * py + gm[g9 + 8] * pz;
+      const sx = m.geomSize[g3];
+      const sy = m.geomSize[g3 + 1];
+      const sz = m.geomSize[g3 + 2];
+      const isPlane = m.geomType[g] === GeomType.plane;
+      if (isPlane && oz <= 0) continue; // planes are one-sided
+      for (let p = 0; p < this.n; p++) {
+        const q = 3 * p;
+        const dx = dirs[q];
+        const dy = dirs[q + 1];
+        const dz = dirs[q + 2];
+        const lx = gm[g9] * dx + gm[g9 + 3] * dy + gm[g9 + 6] * dz;
+        const ly = gm[g9 + 1] * dx + gm[g9 + 4] * dy + gm[g9 + 7] * dz;
+        const lz = gm[g9 + 2] * dx + gm[g9 + 5] * dy + gm[g9 + 8] * dz;
+        let t: number;
+        if (isPlane) {
+          if (lz >= 0) continue;
+          t = -oz / lz;
+          const hx = ox + t * lx;
+          const hy = oy + t * ly;
+          if ((sx > 0 && Math.abs(hx) > sx) || (sy > 0 && Math.abs(hy) > sy)) continue;
+        } else {
+          let tn = -Infinity;
+          let tf = Infinity;
+          // Slabs: x, y, z.
+          if (lx !== 0) {
+            const a = (-sx - ox) / lx;
+            const b = (sx - ox) / lx;
+            tn = Math.max(tn, Math.min(a, b));
+            tf = Math.min(tf, Math.max(a, b));
+          } else if (Math.abs(ox) > sx) continue;
+          if (ly !== 0) {
+            const a = (-sy - oy) / ly;
+            const b = (sy - oy) / ly;
+            tn = Math.max(tn, Math.min(a, b));
+            tf = Math.min(tf, Math.max(a, b));
+          } else if (Math.abs(oy) > sy) continue;
+          if (lz !== 0) {
+            const a = (-sz - oz) / lz;
+            const b = (sz - oz) / lz;
+            tn = Math.max(tn, Math.min(a, b));
+            tf = Math.min(tf, Math.max(a, b));
+          } else if (Math.abs(oz) > sz) continue;
+          if (tn > tf || tn <= 0) continue;
+          t = tn;
+        }
+        const cur = this.dist[p];
+        if (this.geom[p] < 0 || cur < 0 || t < cur) {
+          this.dist[p] = t;
+          this.geom[p] = g;
+        }
+      }
+    }
   }
 
   private shade(R: Float64Array): void {

@@ -3,7 +3,9 @@ import {
   backward,
   controllerKlCost,
   controllerKlTerms,
+  type ForwardScratch,
   forward,
+  forwardScratch,
   KlConstrainedLqr,
   LqrWorkspace,
   type TrajOptResult,
@@ -44,9 +46,9 @@ await runBenchmarks([
   },
   {
     name: 'lqr.forward.pr2',
-    setup: () => ({ out: zeroMarginals(T, dX, dU), G: new Float64Array(dX * n) }),
+    setup: () => ({ out: zeroMarginals(T, dX, dU), G: forwardScratch(dX, dU) }),
     run: (s) => {
-      const { out, G } = s as { out: ReturnType<typeof zeroMarginals>; G: Float64Array };
+      const { out, G } = s as { out: ReturnType<typeof zeroMarginals>; G: ForwardScratch };
       forward(p.controller, p.dynamics, out, G);
     },
     minRuns: 20,

@@ -9,7 +9,15 @@ import {
   NonFiniteDynamicsError,
   NotPositiveDefiniteQuuError,
 } from './errors.js';
-import { addSymAtBA, anyNonFinite, cholSolveUpper, cholUpper, gemmRows } from './kernels.js';
+import {
+  addSymAtBA,
+  anyNonFinite,
+  cholSolveUpper,
+  cholUpper,
+  solveUpper,
+  solveUpperT,
+  symSubAtA,
+} from './kernels.js';
 import { pyF } from './pyfmt.js';
 import { checkController, checkCost, checkDynamics } from './validate.js';
 import { copyControllerInto, LqrWorkspace } from './workspace.js';
@@ -387,42 +395,12 @@ export function backwardSweep(
   const reg = so.quuReg ?? 0;
   const { T, dX, dU } = d;
   const n = dX + dU;
-  const nn = n * n;
-  const { Fm, fv } = d;
-  const { Vxx, Vx, Qtt, Qt, W, acc, tv, R, invTerm, kTerm, KTerm, fCm, fcv } = ws;
+  const { Vxx, Vx, Qtt, Qt, W, R, invTerm, kTerm, KTerm } = ws;
   const general = !scalar || !so.updateInBwdPass || reg !== 0;
   const evalC = so.updateInBwdPass ? ctrl : ws.evalCtrl;
   for (let t = T - 1; t >= 0; t--) {
-    const co = t * nn;
-    for (let i = 0; i < nn; i++) Qtt[i] = fCm[co + i];
-    for (let i = 0; i < n; i++) Qt[i] = fcv[t * n + i];
-    if (t < T - 1) {
-      const mult = nu ? (nu[t + 1] + eta) / (nu[t] + eta) : 1;
-      const fo = t * dX * n;
-      addSymAtBA(Fm, fo, dX, n, Vxx, 0, ws.G, W, Qtt, 0, mult);
-      // tv = Vx + Vxx fv_t
-      for (let i = 0; i < dX; i++) {
-        let s = 0;
-        for (let j = 0; j < dX; j++) s += Vxx[i * dX + j] * fv[t * dX + j];
-        tv[i] = Vx[i] + s;
-      }
-      for (let j = 0; j < n; j++) acc[j] = 0;
-      for (let i = 0; i < dX; i++) {
-        const ti = tv[i];
-        const fi = fo + i * n;
-        for (let j = 0; j < n; j++) acc[j] += Fm[fi + j] * ti;
-      }
-      if (mult === 1) for (let j = 0; j < n; j++) Qt[j] += acc[j];
-      else for (let j = 0; j < n; j++) Qt[j] += mult * acc[j];
-    }
-    // Symmetrise Qtt.
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
-        const v = 0.5 * (Qtt[i * n + j] + Qtt[j * n + i]);
-        Qtt[i * n + j] = v;
-        Qtt[j * n + i] = v;
-      }
-    }
+    const mult = t < T - 1 && nu ? (nu[t + 1] + eta) / (nu[t] + eta) : 1;
+    assembleQ(d, ws, t, mult);
     // inv_term, k_term, K_term.
     const uo = dX * n + dX;
     if (scalar) {
@@ -469,22 +447,19 @@ export function backwardSweep(
     cholSolveUpper(R, 0, dU, ctrl.k, t * dU, 1, 1);
     for (let a = 0; a < dU; a++) ctrl.k[t * dU + a] = -ctrl.k[t * dU + a];
     for (let i = 0; i < dU * dX; i++) ctrl.K[ko + i] = KTerm[i];
-    cholSolveUpper(R, 0, dU, ctrl.K, ko, dX, dX);
+    solveUpperT(R, 0, dU, ctrl.K, ko, dX, dX);
+    // Keep Y = R⁻ᵀ Q_ux: in the fast path Q_xu K = −Yᵀ Y.
+    if (!general) for (let i = 0; i < dU * dX; i++) ws.UX[i] = ctrl.K[ko + i];
+    solveUpper(R, 0, dU, ctrl.K, ko, dX, dX);
     for (let i = 0; i < dU * dX; i++) ctrl.K[ko + i] = -ctrl.K[ko + i];
     // Value function.
     if (!general) {
       // Vxx = Qxx + Qxu K, then symmetrised (P = Qxu K in the scratch W).
-      const P = W;
-      gemmRows(Qtt, dX, n, ctrl.K, ko, P, 0, dX, dU, dX);
+      // Vxx = Q_xx + Q_xu K = Q_xx − Yᵀ Y (exactly symmetric, as the reference's symmetrised
+      // value), upper triangle in 2 x 2 blocks over the rows of Y.
+      symSubAtA(ws.UX, dU, dX, Qtt, n, Vxx);
       for (let i = 0; i < dX; i++) {
         const qi = i * n;
-        const vi = i * dX;
-        Vxx[vi + i] = Qtt[qi + i] + P[vi + i];
-        for (let j = i + 1; j < dX; j++) {
-          const v = 0.5 * (Qtt[qi + j] + P[vi + j] + (Qtt[j * n + i] + P[j * dX + i]));
-          Vxx[vi + j] = v;
-          Vxx[j * dX + i] = v;
-        }
         let s = 0;
         for (let a = 0; a < dU; a++) s += Qtt[qi + dX + a] * ctrl.k[t * dU + a];
         Vx[i] = Qt[i] + s;
@@ -509,6 +484,54 @@ export function backwardSweep(
     }
   }
   return { t: -1, minor: 0 };
+}
+
+/**
+ * Q_tt = fCm_t + ρ Fmᵀ Vxx Fm (symmetrised), Q_t = fcv_t + ρ Fmᵀ (Vx + Vxx fv) into ws.Qtt,
+ * ws.Qt, from the next step's value function in ws.Vxx, ws.Vx (none at t = T − 1).
+ */
+function assembleQ(d: LinearGaussianDynamics, ws: LqrWorkspace, t: number, mult: number): void {
+  const { T, dX, dU, Fm, fv } = d;
+  const n = dX + dU;
+  const nn = n * n;
+  const { Vxx, Vx, Qtt, Qt, W, acc, tv, fCm, fcv } = ws;
+  const co = t * nn;
+  for (let i = 0; i < nn; i++) Qtt[i] = fCm[co + i];
+  for (let i = 0; i < n; i++) Qt[i] = fcv[t * n + i];
+  if (t < T - 1) {
+    const fo = t * dX * n;
+    addSymAtBA(Fm, fo, dX, n, Vxx, 0, ws.G, W, Qtt, 0, mult);
+    // tv = Vx + Vxx fv_t (two rows at a time)
+    const fvo = t * dX;
+    for (let i = 0; i < dX; i++) {
+      const vi = i * dX;
+      let s0 = 0;
+      let s1 = 0;
+      let j = 0;
+      for (; j + 1 < dX; j += 2) {
+        s0 += Vxx[vi + j] * fv[fvo + j];
+        s1 += Vxx[vi + j + 1] * fv[fvo + j + 1];
+      }
+      if (j < dX) s0 += Vxx[vi + j] * fv[fvo + j];
+      tv[i] = Vx[i] + (s0 + s1);
+    }
+    for (let j = 0; j < n; j++) acc[j] = 0;
+    for (let i = 0; i < dX; i++) {
+      const ti = tv[i];
+      const fi = fo + i * n;
+      for (let j = 0; j < n; j++) acc[j] += Fm[fi + j] * ti;
+    }
+    if (mult === 1) for (let j = 0; j < n; j++) Qt[j] += acc[j];
+    else for (let j = 0; j < n; j++) Qt[j] += mult * acc[j];
+  }
+  for (let i = 0; i < n; i++) {
+    const qi = i * n;
+    for (let j = i + 1; j < n; j++) {
+      const v = 0.5 * (Qtt[qi + j] + Qtt[j * n + i]);
+      Qtt[qi + j] = v;
+      Qtt[j * n + i] = v;
+    }
+  }
 }
 
 /**

@@ -7,6 +7,16 @@ import { symABAt } from './kernels.js';
 import { checkController, checkCost, checkDynamics } from './validate.js';
 import { type TrajectoryMarginals, zeroMarginals } from './workspace.js';
 
+/** Scratch of the forward pass for (dX, dU): G `[dX, dX+dU]`; see {@link forwardScratch}. */
+export interface ForwardScratch {
+  G: Float64Array;
+}
+
+/** Allocate {@link ForwardScratch}. */
+export function forwardScratch(dX: number, dU: number): ForwardScratch {
+  return { G: new Float64Array(dX * (dX + dU)) };
+}
+
 /**
  * Forward pass: the state-action marginals p(x_t, u_t) = N(mu_t, sigma_t) of a linear-Gaussian
  * controller under linear-Gaussian dynamics (paper Appendix A.2; reference
@@ -21,20 +31,19 @@ import { type TrajectoryMarginals, zeroMarginals } from './workspace.js';
  * @param controller - K `[T, dU, dX]`, k `[T, dU]`, polCovar `[T, dU, dU]`
  * @param dynamics - Fm `[T, dX, dX+dU]`, fv `[T, dX]`, dynCovar `[T, dX, dX]`, x0mu `[dX]`, x0sigma `[dX, dX]`
  * @param out - marginals to write (allocated when omitted): mu `[T, dX+dU]`, sigma `[T, dX+dU, dX+dU]`
- * @param scratch - `[dX · (dX+dU)]` scratch (allocated when omitted)
+ * @param scratch - buffers from {@link forwardScratch} (allocated when omitted)
  */
 export function forward(
   controller: LinearGaussianController,
   dynamics: LinearGaussianDynamics,
   out?: TrajectoryMarginals,
-  scratch?: Float64Array,
+  scratch?: ForwardScratch,
 ): TrajectoryMarginals {
   const { T, dX, dU } = checkDynamics(dynamics);
   checkController('controller', controller, T, dX, dU, false);
   const res = out ?? zeroMarginals(T, dX, dU);
-  const n = dX + dU;
-  const G = scratch && scratch.length >= dX * n ? scratch : new Float64Array(dX * n);
-  forwardRaw(controller, dynamics, res.mu, res.sigma, G, T, dX, dU);
+  const sc = scratch && scratch.G.length >= dX * (dX + dU) ? scratch : forwardScratch(dX, dU);
+  forwardRaw(controller, dynamics, res.mu, res.sigma, sc, T, dX, dU);
   return res;
 }
 
@@ -44,7 +53,7 @@ export function forwardRaw(
   d: LinearGaussianDynamics,
   mu: Float64Array,
   sigma: Float64Array,
-  G: Float64Array,
+  sc: ForwardScratch,
   T: number,
   dX: number,
   dU: number,
@@ -122,7 +131,7 @@ export function forwardRaw(
     if (t < T - 1) {
       const fo = t * dX * n;
       const sn = so + nn;
-      symABAt(Fm, fo, dX, n, sigma, so, G, sigma, sn, n);
+      symABAt(Fm, fo, dX, n, sigma, so, sc.G, sigma, sn, n);
       const co = t * dX * dX;
       for (let i = 0; i < dX; i++) {
         for (let j = 0; j < dX; j++) sigma[sn + i * n + j] += dynCovar[co + i * dX + j];

@@ -21,7 +21,13 @@ export {
   NotPositiveDefiniteQuuError,
   ReferenceCrashError,
 } from './errors.js';
-export { estimateCost, estimateCostFromMarginals, forward } from './forward.js';
+export {
+  estimateCost,
+  estimateCostFromMarginals,
+  type ForwardScratch,
+  forward,
+  forwardScratch,
+} from './forward.js';
 export {
   guessDynamics,
   type InitLqrParams,

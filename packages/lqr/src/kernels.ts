@@ -307,6 +307,87 @@ export function cholUpper(
   return 0;
 }
 
+/** Solve Rᵀ Y = B in place (forward substitution) for upper R `[n, n]`; B `[n, m]`. */
+export function solveUpperT(
+  R: Float64Array,
+  rOff: number,
+  n: number,
+  B: Float64Array,
+  bOff: number,
+  bStride: number,
+  m: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const bi = bOff + i * bStride;
+    for (let p = 0; p < i; p++) {
+      const r = R[rOff + p * n + i];
+      if (r === 0) continue;
+      const bp = bOff + p * bStride;
+      for (let c = 0; c < m; c++) B[bi + c] -= r * B[bp + c];
+    }
+    const d = R[rOff + i * n + i];
+    for (let c = 0; c < m; c++) B[bi + c] /= d;
+  }
+}
+
+/** Solve R X = Y in place (back substitution) for upper R `[n, n]`; Y `[n, m]`. */
+export function solveUpper(
+  R: Float64Array,
+  rOff: number,
+  n: number,
+  B: Float64Array,
+  bOff: number,
+  bStride: number,
+  m: number,
+): void {
+  for (let i = n - 1; i >= 0; i--) {
+    const bi = bOff + i * bStride;
+    for (let p = i + 1; p < n; p++) {
+      const r = R[rOff + i * n + p];
+      if (r === 0) continue;
+      const bp = bOff + p * bStride;
+      for (let c = 0; c < m; c++) B[bi + c] -= r * B[bp + c];
+    }
+    const d = R[rOff + i * n + i];
+    for (let c = 0; c < m; c++) B[bi + c] /= d;
+  }
+}
+
+/**
+ * V = Q − Yᵀ Y for Y `[k, m]` contiguous and Q the leading m x m block of a matrix with row
+ * stride `qStride`; V `[m, m]` (upper triangle computed, mirrored).
+ */
+export function symSubAtA(
+  Y: Float64Array,
+  k: number,
+  m: number,
+  Q: Float64Array,
+  qStride: number,
+  V: Float64Array,
+): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = i; j < m; j++) V[i * m + j] = 0;
+  }
+  for (let a = 0; a < k; a++) {
+    const ya = a * m;
+    for (let i = 0; i < m; i++) {
+      const yi = Y[ya + i];
+      if (yi === 0) continue;
+      const vi = i * m;
+      for (let j = i; j < m; j++) V[vi + j] += yi * Y[ya + j];
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    const vi = i * m;
+    const qi = i * qStride;
+    for (let j = i; j < m; j++) {
+      const v = Q[qi + j] - V[vi + j];
+      V[vi + j] = v;
+      V[j * m + i] = v;
+    }
+  }
+}
+
 /**
  * Solve (Rᵀ R) X = B in place for upper R `[n, n]` at `rOff`: first Rᵀ Y = B (forward), then
  * R X = Y (backward), as the reference's two triangular solves do. B is `[n, m]` at `bOff`

@@ -130,7 +130,7 @@ interface Ctx {
 function measureKl(c: Ctx): void {
   const { ws, d, prev } = c;
   if (!c.usePrevDistr) {
-    forwardRaw(ws.ctrl, d, ws.marg.mu, ws.marg.sigma, ws.G, d.T, d.dX, d.dU);
+    forwardRaw(ws.ctrl, d, ws.marg.mu, ws.marg.sigma, ws.fwd, d.T, d.dX, d.dU);
     trajDistrKlSelf(ws.marg, ws.ctrl, prev, ws.kl, c.scratch);
   } else {
     trajDistrKlAlt(ws.margPrev, ws.ctrl, prev, ws.kl, c.scratch);
@@ -172,7 +172,7 @@ export function trajOptUpdate(input: TrajOptInput): TrajOptResult {
   }
   if (hooks.nu) checkNu(hooks.nu, T);
   const ctx: Ctx = { d, prev, ws, usePrevDistr, scratch: klScratch(dX, dU) };
-  if (usePrevDistr) forwardRaw(prev, d, ws.margPrev.mu, ws.margPrev.sigma, ws.G, T, dX, dU);
+  if (usePrevDistr) forwardRaw(prev, d, ws.margPrev.mu, ws.margPrev.sigma, ws.fwd, T, dX, dU);
   const trace: DgdTraceEntry[] = [];
   let calls = 0;
   let converged = false;

@@ -1,4 +1,5 @@
 import { type LinearGaussianController, zeroController } from '@visuomotor/contracts';
+import { type ForwardScratch, forwardScratch } from './forward.js';
 
 /** State-action marginals of a trajectory distribution (paper Appendix A.2). */
 export interface TrajectoryMarginals {
@@ -51,6 +52,8 @@ export class LqrWorkspace {
   readonly UU: Float64Array;
   readonly G: Float64Array;
   readonly r: Float64Array;
+  /** Forward-pass scratch. */
+  readonly fwd: ForwardScratch;
   /** Candidate controller written by the backward pass. */
   readonly ctrl: LinearGaussianController;
   /** Controller whose value function is propagated when `updateInBwdPass` is false. */
@@ -93,6 +96,7 @@ export class LqrWorkspace {
     this.UU = new Float64Array(dU * dU);
     this.G = new Float64Array(m * n);
     this.r = new Float64Array(m);
+    this.fwd = forwardScratch(dX, dU);
     this.ctrl = zeroController(T, dX, dU);
     this.evalCtrl = zeroController(T, dX, dU);
     this.marg = zeroMarginals(T, dX, dU);

@@ -142,6 +142,13 @@ describe('Jacobians', () => {
         const v = new Float64Array(n);
         sim.setJointState(q, v);
         const J = sim.eeJac.slice();
+        // Same as MuJoCo's own mj_jacSite.
+        sim.data.comPos();
+        const jp = new Float64Array(3 * n);
+        a.task.eeSites.forEach((site, p) => {
+          sim.data.jacSite(sim.model.siteId(site), jp);
+          for (let i = 0; i < 3 * n; i++) expect(J[3 * p * n + i]).toBeCloseTo(jp[i], 12);
+        });
         const h = 1e-6;
         for (let j = 0; j < n; j++) {
           q[j] += h;

@@ -260,6 +260,14 @@ export class EngineModel {
   readonly bodyMocapId: Int32Array;
   /** `[ncam]` vertical field of view (degrees). */
   readonly camFovy: Float64Array;
+  /** `[njnt]` body of each joint. */
+  readonly jntBodyId: Int32Array;
+  /** `[njnt]` first dof of each joint. */
+  readonly jntDofAdr: Int32Array;
+  /** `[nbody]` parent of each body (world: 0). */
+  readonly bodyParentId: Int32Array;
+  /** `[nsite]` body of each site. */
+  readonly siteBodyId: Int32Array;
   private datas = new Set<EngineData>();
 
   /** @internal */
@@ -286,6 +294,10 @@ export class EngineModel {
     this.jntType = Int32Array.from(raw.jnt_type);
     this.bodyMocapId = Int32Array.from(raw.body_mocapid);
     this.camFovy = Float64Array.from(raw.cam_fovy);
+    this.jntBodyId = Int32Array.from(raw.jnt_bodyid);
+    this.jntDofAdr = Int32Array.from(raw.jnt_dofadr);
+    this.bodyParentId = Int32Array.from(raw.body_parentid);
+    this.siteBodyId = Int32Array.from(raw.site_bodyid);
     const rgba = Float32Array.from(raw.geom_rgba);
     const matid = Int32Array.from(raw.geom_matid);
     const matRgba = raw.nmat > 0 ? Float32Array.from(raw.mat_rgba) : new Float32Array(0);
@@ -354,7 +366,8 @@ type ViewName =
   | 'cam_xpos'
   | 'cam_xmat'
   | 'mocap_pos'
-  | 'qacc_warmstart';
+  | 'xanchor'
+  | 'xaxis';
 
 /** A simulation state (MjData) with typed, staleness-safe views. */
 export class EngineData {
@@ -421,6 +434,14 @@ export class EngineData {
   get camXmat(): Float64Array {
     return this.view('cam_xmat');
   }
+  /** `[njnt, 3]` joint anchors in the world frame (after kinematics). */
+  get xanchor(): Float64Array {
+    return this.view('xanchor');
+  }
+  /** `[njnt, 3]` joint axes in the world frame (after kinematics). */
+  get xaxis(): Float64Array {
+    return this.view('xaxis');
+  }
   /** `[nmocap, 3]` mocap body positions (writable). */
   get mocapPos(): Float64Array {
     return this.view('mocap_pos');
@@ -442,15 +463,18 @@ export class EngineData {
   step(): void {
     this.mj.mj_step(this.model.raw, this.raw);
   }
-  /** mj_kinematics + mj_comPos: positions and the quantities Jacobians need, for the current qpos. */
+  /** mj_kinematics: global positions, orientations, joint anchors and axes for the current qpos. */
   kinematics(): void {
     this.mj.mj_kinematics(this.model.raw, this.raw);
+  }
+  /** mj_comPos: the com-based quantities {@link jacSite} needs (after {@link kinematics}). */
+  comPos(): void {
     this.mj.mj_comPos(this.model.raw, this.raw);
   }
 
   /**
-   * Translational Jacobian of a site, written to `out` `[3, nv]` (row-major).
-   * Needs {@link kinematics} (or forward) for the current qpos.
+   * Translational Jacobian of a site via `mj_jacSite`, written to `out` `[3, nv]` (row-major).
+   * Needs `forward()`, or `kinematics()` then `comPos()`, for the current qpos.
    */
   jacSite(siteId: number, out: Float64Array): void {
     this.mj.mj_jacSite(this.model.raw, this.raw, this.jacp.view, this.jacr.view, siteId);

@@ -44,7 +44,8 @@ export class Simulator {
   readonly applied: Float64Array;
   private readonly siteIds: Int32Array;
   private readonly limits: Float64Array;
-  private readonly jac: Float64Array;
+  /** Per ee point: joints moving it, as (joint id, dof, is-hinge) triples, flattened. */
+  private readonly chains: Int32Array[];
   private condition = -1;
 
   constructor(
@@ -80,13 +81,33 @@ export class Simulator {
       this.eeJac = new Float64Array(3 * this.nPoints * this.dQ);
       this.eeTarget = new Float64Array(3 * this.nPoints);
       this.applied = new Float64Array(this.dU);
-      this.jac = new Float64Array(3 * this.dQ);
+      this.chains = this.spec.eeSites.map((_, p) => this.chainOf(this.siteIds[p]));
       for (let i = 0; i < conditions.length; i++) this.checkCondition(conditions[i], i);
       this.data = m.newData();
     } catch (e) {
       m.dispose();
       throw e;
     }
+  }
+
+  /** The hinge and slide joints between a site's body and the world. */
+  private chainOf(site: number): Int32Array {
+    const m = this.model;
+    const out: number[] = [];
+    for (let b = m.siteBodyId[site]; b > 0; b = m.bodyParentId[b]) {
+      for (let j = 0; j < m.njnt; j++) {
+        if (m.jntBodyId[j] !== b) continue;
+        const type = m.jntType[j];
+        if (type !== 2 && type !== 3) {
+          throw new TaskConfigError(
+            `task "${this.spec.name}": joint ${j} is not a hinge or slide joint`,
+            { task: this.spec.name },
+          );
+        }
+        out.push(j, m.jntDofAdr[j], type === 3 ? 1 : 0);
+      }
+    }
+    return Int32Array.from(out);
   }
 
   private checkCondition(c: TaskCondition, i: number): void {
@@ -153,24 +174,54 @@ export class Simulator {
     this.updateDerived();
   }
 
-  /** Recompute ee points, velocities and Jacobians from the current kinematics. */
+  /**
+   * Recompute ee points, velocities and Jacobians from the current kinematics (joint anchors
+   * and axes): column j of a point's Jacobian is axis_j × (p − anchor_j) for a hinge and
+   * axis_j for a slide joint on the point's chain, zero otherwise (what `mj_jac` computes,
+   * without a call into wasm).
+   */
   updateDerived(): void {
     const d = this.data;
     const nv = this.dQ;
     const sx = d.siteXpos;
     const qvel = d.qvel;
+    const anchor = d.xanchor;
+    const axis = d.xaxis;
+    const J = this.eeJac;
+    J.fill(0);
     for (let p = 0; p < this.nPoints; p++) {
-      const s = this.siteIds[p];
-      d.jacSite(s, this.jac);
-      for (let r = 0; r < 3; r++) {
-        this.ee[3 * p + r] = sx[3 * s + r];
-        let v = 0;
-        const rowOut = (3 * p + r) * nv;
-        for (let j = 0; j < nv; j++) {
-          const jv = this.jac[r * nv + j];
-          this.eeJac[rowOut + j] = jv;
-          v += jv * qvel[j];
+      const s3 = 3 * this.siteIds[p];
+      const px = sx[s3];
+      const py = sx[s3 + 1];
+      const pz = sx[s3 + 2];
+      this.ee[3 * p] = px;
+      this.ee[3 * p + 1] = py;
+      this.ee[3 * p + 2] = pz;
+      const r0 = 3 * p * nv;
+      const chain = this.chains[p];
+      for (let c = 0; c < chain.length; c += 3) {
+        const j3 = 3 * chain[c];
+        const dof = chain[c + 1];
+        const ax = axis[j3];
+        const ay = axis[j3 + 1];
+        const az = axis[j3 + 2];
+        if (chain[c + 2] === 1) {
+          const rx = px - anchor[j3];
+          const ry = py - anchor[j3 + 1];
+          const rz = pz - anchor[j3 + 2];
+          J[r0 + dof] = ay * rz - az * ry;
+          J[r0 + nv + dof] = az * rx - ax * rz;
+          J[r0 + 2 * nv + dof] = ax * ry - ay * rx;
+        } else {
+          J[r0 + dof] = ax;
+          J[r0 + nv + dof] = ay;
+          J[r0 + 2 * nv + dof] = az;
         }
+      }
+      for (let r = 0; r < 3; r++) {
+        let v = 0;
+        const row = r0 + r * nv;
+        for (let j = 0; j < nv; j++) v += J[row + j] * qvel[j];
         this.eeVel[3 * p + r] = v;
       }
     }

@@ -252,6 +252,25 @@ describe('rollouts', () => {
   });
 });
 
+describe('evaluation', () => {
+  it('reports the final distance to target per condition, noise-free by default', () => {
+    const a = new MujocoAgent(engine, { task: 'pointmass', T: 10 });
+    try {
+      const { finalDistance, samples } = a.evaluate(zeroPolicy(2));
+      expect(finalDistance.length).toBe(4);
+      // Zero torques from rest: the mass stays at the origin.
+      pointmass.train.forEach((c, i) => {
+        expect(finalDistance[i]).toBeCloseTo(Math.hypot(c.eeTarget[0], c.eeTarget[1]), 12);
+      });
+      expect(samples[2].noise!.every((v) => v === 0)).toBe(true);
+      const many = a.sampleMany(zeroPolicy(2), 1, [1, 2, 3]);
+      expect(many.map((s) => s.condition)).toEqual([1, 1, 1]);
+    } finally {
+      a.dispose();
+    }
+  });
+});
+
 describe('error paths', () => {
   it('a non-finite action names task, condition and step', () => {
     const a = new MujocoAgent(engine, { task: 'reacher', T: 20 });

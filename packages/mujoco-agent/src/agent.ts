@@ -343,6 +343,41 @@ export class MujocoAgent implements Agent {
     return out;
   }
 
+  /**
+   * `seeds.length` rollouts of one policy from one condition, in this thread (see
+   * `RolloutPool` for parallel ones).
+   */
+  sampleMany(
+    policy: Policy,
+    condition: number,
+    seeds: readonly number[],
+    options: Omit<MujocoRolloutOptions, 'seed'> = {},
+  ): Sample[] {
+    return seeds.map((seed) => this.sampleSync(policy, condition, { ...options, seed }));
+  }
+
+  /**
+   * Distance to target of `policy` on every condition: one rollout each (noise-free unless
+   * `noiseScale` is given), returning the final distances `[conditions]` (mean over ee points
+   * of |ee_p − target_p| at t = T−1) and the samples.
+   */
+  evaluate(
+    policy: Policy,
+    options: { seed?: number; noiseScale?: number } = {},
+  ): { finalDistance: Float64Array; samples: Sample[] } {
+    const finalDistance = new Float64Array(this.conditions);
+    const samples: Sample[] = [];
+    for (let c = 0; c < this.conditions; c++) {
+      const s = this.sampleSync(policy, c, {
+        seed: options.seed ?? 0,
+        noiseScale: options.noiseScale ?? 0,
+      });
+      finalDistance[c] = this.distanceToTarget(s)[this.T - 1];
+      samples.push(s);
+    }
+    return { finalDistance, samples };
+  }
+
   /** Image of the current simulation state (a copy). */
   renderCurrent(): Frame {
     const f = this.renderer.render();

@@ -307,9 +307,6 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
     const obsBuf = new Float32Array(B * dO);
     const muBuf = new Float32Array(B * dU);
     const prcBuf = new Float32Array(B * dU * dU);
-    const vars = this.net.weights.map((w) => w.variable);
-    const decayVars = this.net.weights.filter((w) => w.decay).map((w) => w.variable);
-    const lambda = this.opts.weightDecay;
     const iters = this.opts.iterations;
     const tail = Math.min(10, iters);
     let initialLoss = Number.NaN;
@@ -326,32 +323,14 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
         for (let k = 0; k < dU * dU; k++) prcBuf[r * dU * dU + k] = w * tgtPrc[po + k];
       }
       const report = it === 0 || it >= iters - tail;
-      const cost = tf.tidy(() => {
-        const o = tf.tensor2d(obsBuf, [B, dO]);
-        const mu = tf.tensor2d(muBuf, [B, dU]);
-        const prc = tf.tensor3d(prcBuf, [B, dU, dU]);
-        const { value, grads } = tf.variableGrads(() => this.dataLoss(o, mu, prc), vars);
-        // Weight decay λ Σ||θ||²/2 enters as λθ in the gradient (cheaper than differentiating it).
-        if (lambda > 0) {
-          for (const v of decayVars) grads[v.name] = tf.add(grads[v.name], tf.mul(v, lambda));
-        }
-        const total =
-          report && lambda > 0
-            ? tf.add(value, tf.mul(this.decayTerm(decayVars), lambda / 2))
-            : value;
-        this.optimizer.applyGradients(grads as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
-        return total;
-      });
+      const v = this.trainStep(obsBuf, muBuf, prcBuf, B, report);
       if (report) {
-        const v = cost.dataSync()[0];
         if (!Number.isFinite(v)) {
-          cost.dispose();
           throw new NonFiniteError(`policy loss is ${v} at step ${it}`, { step: it, loss: v });
         }
         if (it === 0) initialLoss = v;
         if (it >= iters - tail) tailSum += v;
       }
-      cost.dispose();
     }
     this.tfIter += iters;
     this.state.variance = closedFormVariance(tgtPrc, wt, dU, this.opts.entReg);
@@ -361,6 +340,48 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
       finalLoss: iters > 0 ? tailSum / tail : Number.NaN,
       ms: performance.now() - t0,
     };
+  }
+
+  /**
+   * One Adam step on a prepared minibatch (what {@link update} repeats; exposed for
+   * benchmarks and custom schedules).
+   *
+   * @param obs - `[B, dO]` float32, state entries already normalised
+   * @param tgtMu - `[B, dU]`
+   * @param prc - `[B, dU, dU]` precisions with the sample weights folded in
+   * @param readLoss - return the objective (loss + weight decay) before the step; otherwise NaN
+   *   (reading it waits for the backend)
+   */
+  trainStep(
+    obs: Float32Array,
+    tgtMu: Float32Array,
+    prc: Float32Array,
+    B: number,
+    readLoss = false,
+  ): number {
+    const { dO, dU } = this;
+    const vars = this.net.weights.map((w) => w.variable);
+    const lambda = this.opts.weightDecay;
+    const cost = tf.tidy(() => {
+      const o = tf.tensor2d(obs.subarray(0, B * dO), [B, dO]);
+      const mu = tf.tensor2d(tgtMu.subarray(0, B * dU), [B, dU]);
+      const p = tf.tensor3d(prc.subarray(0, B * dU * dU), [B, dU, dU]);
+      const { value, grads } = tf.variableGrads(() => this.dataLoss(o, mu, p), vars);
+      const decayVars = this.net.weights.filter((w) => w.decay).map((w) => w.variable);
+      // Weight decay λ Σ||θ||²/2 enters as λθ in the gradient (cheaper than differentiating it).
+      if (lambda > 0) {
+        for (const v of decayVars) grads[v.name] = tf.add(grads[v.name], tf.mul(v, lambda));
+      }
+      const total =
+        readLoss && lambda > 0
+          ? tf.add(value, tf.mul(this.decayTerm(decayVars), lambda / 2))
+          : value;
+      this.optimizer.applyGradients(grads as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+      return total;
+    });
+    const v = readLoss ? cost.dataSync()[0] : Number.NaN;
+    cost.dispose();
+    return v;
   }
 
   /** Precision-weighted quadratic loss of one minibatch: Σ_b d_bᵀ P_b d_b / (2B), d = u* − mu(o). */

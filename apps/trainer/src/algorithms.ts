@@ -1,26 +1,33 @@
 /**
  * The seam between experiment definitions and the algorithm packages: experiment algorithm
- * names map to constructors here, and {@link defaultRuntime} builds the costs
- * (`@visuomotor/badmm` `createCost`), the initial controllers (`@visuomotor/lqr` `initLqr` /
- * `initPd`), the dynamics prior (`@visuomotor/gmm-prior`) and the algorithm
- * (`@visuomotor/badmm` `TrajOptAlgorithm`).
+ * names map to constructors in {@link ALGORITHMS}, and {@link defaultRuntime} builds the costs
+ * (`createCost` of `@visuomotor/badmm`), the initial controllers (`initLqr` / `initPd` of
+ * `@visuomotor/lqr`), the dynamics prior (`GmmDynamicsPrior` of `@visuomotor/gmm-prior`,
+ * through badmm's prior spec) and the algorithm (`TrajOptAlgorithm`).
  *
  * @packageDocumentation
  */
-import { type CostConfig, CostConfigError, createCost } from '@visuomotor/badmm';
+import {
+  type CostConfig,
+  CostConfigError,
+  createCost,
+  type DynamicsPriorSpec,
+  TrajOptAlgorithm,
+  type TrajOptAlgorithmOptions,
+} from '@visuomotor/badmm';
 import {
   type Cost,
-  type DynamicsPrior,
+  findBlock,
   type LinearGaussianController,
-  type Sample,
   VisuomotorError,
 } from '@visuomotor/contracts';
+import { initLqr, initPd } from '@visuomotor/lqr';
+import { zeroPolicy } from '@visuomotor/mujoco-agent';
 import { createMujocoTrainerAgent } from './agents.js';
 import type { AlgorithmState, GpsAlgorithm } from './algorithm-types.js';
 import { ExperimentConfigError } from './errors.js';
 import type { AlgorithmConfig, ExperimentDefinition } from './experiment.js';
-import { loadExport } from './integration.js';
-import type { Runtime, RuntimeContext, TrainerAgent } from './runtime.js';
+import type { Runtime, TrainerAgent } from './runtime.js';
 
 /** Everything an algorithm constructor receives. */
 export interface AlgorithmInputs {
@@ -30,68 +37,57 @@ export interface AlgorithmInputs {
   costs: Cost[];
   /** Initial controllers per condition. */
   initialControllers: LinearGaussianController[];
-  /** Dynamics prior factory (a fresh prior per condition), or null for none. */
-  createPrior: (() => DynamicsPrior) | null;
 }
 
 /** Builds and restores one kind of algorithm. */
 export interface AlgorithmFactory {
-  create(inputs: AlgorithmInputs): Promise<GpsAlgorithm>;
-  restore(inputs: AlgorithmInputs, state: AlgorithmState): Promise<GpsAlgorithm>;
+  create(inputs: AlgorithmInputs): GpsAlgorithm;
+  /** Build with the same inputs and restore a checkpointed state (bit-identical continuation). */
+  restore(inputs: AlgorithmInputs, state: AlgorithmState): GpsAlgorithm;
 }
 
-/** Constructor shape the trainer expects of `TrajOptAlgorithm` from `@visuomotor/badmm`. */
-interface TrajOptAlgorithmCtor {
-  new (options: TrajOptRequest): GpsAlgorithm;
-  fromState(state: AlgorithmState, options: TrajOptRequest): GpsAlgorithm;
+/** The prior spec of badmm for the experiment's `dynamics.prior`. */
+export function priorSpec(experiment: ExperimentDefinition): DynamicsPriorSpec {
+  const p = experiment.dynamics.prior;
+  if (p.type === 'none') return { type: 'none' };
+  return {
+    type: 'gmm',
+    maxClusters: p.maxClusters,
+    minSamplesPerCluster: p.minSamplesPerCluster,
+    maxSamples: p.maxSamples,
+    strength: p.strength,
+    seed: experiment.seed,
+  };
 }
 
-/** Options the trainer passes to `TrajOptAlgorithm`. */
-export interface TrajOptRequest {
-  costs: readonly Cost[];
-  initialControllers: readonly LinearGaussianController[];
-  /** Fresh dynamics prior per condition, or null. */
-  createPrior: (() => DynamicsPrior) | null;
-  regularization: number;
-  klStep: number;
-  minStepMult: number;
-  maxStepMult: number;
+function trajOptOptions(inputs: AlgorithmInputs): TrajOptAlgorithmOptions {
+  const e = inputs.experiment;
+  const a = inputs.agent.agent;
+  return {
+    T: a.T,
+    dX: a.dX,
+    dU: a.dU,
+    costs: inputs.costs,
+    initialControllers: inputs.initialControllers,
+    dynamicsPrior: priorSpec(e),
+    klStep: e.algorithm.klStep,
+    minStepMult: e.algorithm.minStepMult,
+    maxStepMult: e.algorithm.maxStepMult,
+    regularization: e.dynamics.regularization,
+  };
 }
 
 /** Algorithm name (`experiment.algorithm.type`) → factory. */
 export const ALGORITHMS: Record<AlgorithmConfig['type'], AlgorithmFactory> = {
   trajopt: {
-    async create(inputs) {
-      const Ctor = await loadExport<TrajOptAlgorithmCtor>(
-        '@visuomotor/badmm',
-        'TrajOptAlgorithm',
-        "experiment.algorithm.type 'trajopt'",
-      );
-      return new Ctor(trajOptRequest(inputs));
-    },
-    async restore(inputs, state) {
-      const Ctor = await loadExport<TrajOptAlgorithmCtor>(
-        '@visuomotor/badmm',
-        'TrajOptAlgorithm',
-        "experiment.algorithm.type 'trajopt'",
-      );
-      return Ctor.fromState(state, trajOptRequest(inputs));
+    create: (inputs) => new TrajOptAlgorithm(trajOptOptions(inputs)),
+    restore(inputs, state) {
+      const alg = new TrajOptAlgorithm(trajOptOptions(inputs));
+      alg.setState(state);
+      return alg;
     },
   },
 };
-
-function trajOptRequest(inputs: AlgorithmInputs): TrajOptRequest {
-  const a = inputs.experiment.algorithm;
-  return {
-    costs: inputs.costs,
-    initialControllers: inputs.initialControllers,
-    createPrior: inputs.createPrior,
-    regularization: inputs.experiment.dynamics.regularization,
-    klStep: a.klStep,
-    minStepMult: a.minStepMult,
-    maxStepMult: a.maxStepMult,
-  };
-}
 
 /** Build the experiment's cost for the agent's state layout; errors name `experiment.cost.*`. */
 export function buildCost(experiment: ExperimentDefinition, agent: TrainerAgent): Cost {
@@ -108,86 +104,89 @@ export function buildCost(experiment: ExperimentDefinition, agent: TrainerAgent)
   }
 }
 
-/** Initial state x0 `[dX]` of condition m: from the agent if it tells, else a noiseless rollout. */
+/** Initial state x0 `[dX]` of condition m: X[0] of a noiseless zero-torque rollout. */
 async function initialState(agent: TrainerAgent, m: number): Promise<Float64Array> {
-  const a = agent.agent as TrainerAgent['agent'] & { initialState?: (m: number) => Float64Array };
-  if (typeof a.initialState === 'function') return a.initialState(m);
-  const zero = {
-    dU: a.dU,
-    act: (_x: Float64Array, _o: Float64Array, _t: number, _n: Float64Array, out: Float64Array) =>
-      out.fill(0),
-  };
-  const s: Sample = await a.sample(zero, m, { seed: 0, noiseScale: 0 });
+  const a = agent.agent;
+  const s = await a.sample(zeroPolicy(a.dU), m, { seed: 0, noiseScale: 0 });
   return s.X.slice(0, a.dX);
 }
 
-type InitLqr = (options: Record<string, unknown>) => LinearGaussianController;
-
-/** Build the initial controllers with `initLqr` or `initPd` from `@visuomotor/lqr`. */
+/** Build the initial controllers of every condition with `initLqr` or `initPd`. */
 export async function buildInitialControllers(
   experiment: ExperimentDefinition,
   agent: TrainerAgent,
 ): Promise<LinearGaussianController[]> {
   const cfg = experiment.initialController;
   const a = agent.agent;
-  const name = cfg.type === 'lqr' ? 'initLqr' : 'initPd';
-  const init = await loadExport<InitLqr>(
-    '@visuomotor/lqr',
-    name,
-    `experiment.initialController.type '${cfg.type}'`,
-  );
   const out: LinearGaussianController[] = [];
+  const field = 'experiment.initialController';
   for (let m = 0; m < a.conditions; m++) {
     const x0 = await initialState(agent, m);
-    const { type: _type, ...params } = cfg;
-    out.push(
-      init({
-        ...params,
-        T: a.T,
-        dX: a.dX,
-        dU: a.dU,
-        dt: agent.dt ?? 0.05,
-        x0,
-        stateLayout: a.stateLayout,
-      }),
-    );
+    const base = { x0, T: a.T, dX: a.dX, dU: a.dU };
+    if (cfg.type === 'lqr') {
+      for (const [k, v] of [
+        ['initGains', cfg.initGains],
+        ['initAcc', cfg.initAcc],
+      ] as const) {
+        if (v && v.length !== a.dU)
+          throw new ExperimentConfigError(`${field}.${k}.length`, `${a.dU} (dU)`, v.length);
+      }
+      out.push(
+        initLqr({
+          ...base,
+          dt: agent.dt ?? 0.05,
+          initVar: cfg.initVar,
+          stiffness: cfg.stiffness,
+          stiffnessVel: cfg.stiffnessVel,
+          finalWeight: cfg.finalWeight,
+          initGains: cfg.initGains,
+          initAcc: cfg.initAcc,
+        }),
+      );
+    } else {
+      const q = findBlock(a.stateLayout, 'JOINT_ANGLES');
+      if (!q) throw new VisuomotorError("initPd needs a JOINT_ANGLES block in the agent's state");
+      const c = initPd({
+        ...base,
+        dQ: q.size,
+        initVar: cfg.initVar,
+        posGains: cfg.posGains,
+        velGainsMult: cfg.velGainsMult,
+      });
+      if (cfg.initActionOffset) {
+        if (cfg.initActionOffset.length !== a.dU) {
+          throw new ExperimentConfigError(
+            `${field}.initActionOffset.length`,
+            `${a.dU} (dU)`,
+            cfg.initActionOffset.length,
+          );
+        }
+        for (let t = 0; t < a.T; t++) {
+          for (let i = 0; i < a.dU; i++) c.k[t * a.dU + i] += cfg.initActionOffset[i];
+        }
+      }
+      out.push(c);
+    }
   }
   return out;
 }
 
-type PriorCtor = new (options: Record<string, unknown>) => DynamicsPrior;
-
-/** The dynamics prior factory of the experiment (`DynamicsPriorGmm` from `@visuomotor/gmm-prior`). */
-export async function buildPriorFactory(
+async function inputs(
   experiment: ExperimentDefinition,
-): Promise<(() => DynamicsPrior) | null> {
-  const p = experiment.dynamics.prior;
-  if (p.type === 'none') return null;
-  const Gmm = await loadExport<PriorCtor>(
-    '@visuomotor/gmm-prior',
-    'DynamicsPriorGmm',
-    "experiment.dynamics.prior.type 'gmm'",
-  );
-  const { type: _type, ...params } = p;
-  return () => new Gmm({ ...params, seed: experiment.seed });
-}
-
-async function inputs(ctx: RuntimeContext, agent: TrainerAgent): Promise<AlgorithmInputs> {
-  const cost = buildCost(ctx.experiment, agent);
+  agent: TrainerAgent,
+): Promise<AlgorithmInputs> {
+  const cost = buildCost(experiment, agent);
   return {
-    experiment: ctx.experiment,
+    experiment,
     agent,
     costs: Array.from({ length: agent.agent.conditions }, () => cost),
-    initialControllers: await buildInitialControllers(ctx.experiment, agent),
-    createPrior: await buildPriorFactory(ctx.experiment),
+    initialControllers: await buildInitialControllers(experiment, agent),
   };
 }
 
 function factory(experiment: ExperimentDefinition): AlgorithmFactory {
   const f = ALGORITHMS[experiment.algorithm.type];
-  if (!f) {
-    throw new VisuomotorError(`no algorithm '${experiment.algorithm.type}'`);
-  }
+  if (!f) throw new VisuomotorError(`no algorithm '${experiment.algorithm.type}'`);
   return f;
 }
 
@@ -198,9 +197,9 @@ function factory(experiment: ExperimentDefinition): AlgorithmFactory {
 export const defaultRuntime: Runtime = {
   createAgent: createMujocoTrainerAgent,
   async createAlgorithm(ctx, agent) {
-    return factory(ctx.experiment).create(await inputs(ctx, agent));
+    return factory(ctx.experiment).create(await inputs(ctx.experiment, agent));
   },
   async restoreAlgorithm(ctx, agent, state) {
-    return factory(ctx.experiment).restore(await inputs(ctx, agent), state);
+    return factory(ctx.experiment).restore(await inputs(ctx.experiment, agent), state);
   },
 };

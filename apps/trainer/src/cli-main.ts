@@ -11,12 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VisuomotorError } from '@visuomotor/contracts';
-import {
-  ExperimentConfigError,
-  IntegrationMissingError,
-  TrainingAbortedError,
-  UsageError,
-} from './errors.js';
+import { ExperimentConfigError, TrainingAbortedError, UsageError } from './errors.js';
 import { type ExperimentDefinition, validateExperiment } from './experiment.js';
 import { DEFAULT_EXPERIMENT, EXPERIMENTS } from './experiments/index.js';
 import { createProgress } from './progress.js';
@@ -405,7 +400,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       write(io.stderr, `\nvisuomotor: ${err.message}\n`);
       return EXIT.interrupted;
     }
-    if (err instanceof IntegrationMissingError || err instanceof VisuomotorError) {
+    if (err instanceof VisuomotorError) {
       write(io.stderr, `visuomotor: ${err.name}: ${err.message}\n`);
       return EXIT.failed;
     }

@@ -12,18 +12,5 @@ export class UsageError extends InvalidArgumentError {}
 /** A run directory is missing, incomplete or was written by an incompatible version. */
 export class RunDirError extends VisuomotorError {}
 
-/**
- * A package the trainer integrates does not export what the trainer needs yet (for example
- * `TrajOptAlgorithm` from `@visuomotor/badmm`).
- */
-export class IntegrationMissingError extends VisuomotorError {
-  constructor(pkg: string, exportName: string, purpose: string) {
-    super(
-      `${pkg} does not export ${exportName} (needed for ${purpose}); this build of the trainer cannot run it yet`,
-      { package: pkg, export: exportName, purpose },
-    );
-  }
-}
-
 /** Training was stopped by a signal (Ctrl-C) or an AbortSignal before it finished. */
 export class TrainingAbortedError extends VisuomotorError {}

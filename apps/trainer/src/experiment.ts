@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { CostConfig } from '@visuomotor/badmm';
+import type { TaskAgentOptions } from './agents.js';
 import {
   arr,
   type Check,
@@ -22,8 +23,11 @@ import {
 export interface TaskConfig {
   /** Task name: `pointmass`, `reacher`, `peg2d`, `peg3d` or `swimmer` for the MuJoCo agent. */
   name: string;
-  /** Agent options (JSON), passed to the agent factory as they are. */
-  options?: Record<string, unknown>;
+  /**
+   * Options of the MuJoCo agent (observation sensors, image size, action-noise smoothing),
+   * passed to it as they are (JSON).
+   */
+  options?: TaskAgentOptions;
 }
 
 /** Which of the task's conditions the experiment uses. */
@@ -250,7 +254,7 @@ const experimentSchema = obj({
     name: str(),
     options: opt((v: unknown, p: string) => {
       if (!isRecord(v)) fail(p, 'an object', v);
-      return json()(v, p) as Record<string, unknown>;
+      return json()(v, p) as TaskAgentOptions;
     }),
   }),
   conditions: obj({ train: arr(index, { minLength: 1 }), test: arr(index) }),

@@ -12,7 +12,7 @@
 import type { ExperimentDefinition } from './experiment.js';
 import { DEFAULT_EXPERIMENT, EXPERIMENTS } from './experiments/index.js';
 
-export type { MujocoAgentRequest } from './agents.js';
+export { createMujocoTrainerAgent, type TaskAgentOptions } from './agents.js';
 export type {
   AlgorithmState,
   ConditionRecord,
@@ -25,14 +25,14 @@ export {
   type AlgorithmFactory,
   type AlgorithmInputs,
   buildCost,
+  buildInitialControllers,
   defaultRuntime,
-  type TrajOptRequest,
+  priorSpec,
 } from './algorithms.js';
 export { EXIT, main as runCli, parseArgs } from './cli-main.js';
 export { decodeValue, encodeValue, parseEncoded, stringifyEncoded } from './codec.js';
 export {
   ExperimentConfigError,
-  IntegrationMissingError,
   RunDirError,
   TrainingAbortedError,
   UsageError,
@@ -77,10 +77,9 @@ export {
   runPaths,
   writeFileAtomic,
 } from './run-dir.js';
-export type { Runtime, RuntimeContext, TrainerAgent } from './runtime.js';
+export type { Runtime, RuntimeContext, SampleRequest, TrainerAgent } from './runtime.js';
 export {
   type CommonOptions,
-  controllerPolicy,
   type EvalCondition,
   type EvalResult,
   evaluate,

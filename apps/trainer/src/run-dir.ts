@@ -106,11 +106,6 @@ export function appendDurable(path: string, text: string): number {
   return statSync(path).size;
 }
 
-/** Size of a file in bytes, 0 if it does not exist. */
-export function fileSize(path: string): number {
-  return existsSync(path) ? statSync(path).size : 0;
-}
-
 /** Options of a run, saved in config.json. */
 export interface RunOptions {
   /** Total number of iterations to run. */
@@ -250,9 +245,11 @@ export interface Checkpoint {
   algorithm: AlgorithmState;
   /** The trainer's RNG state (four 32-bit words). */
   rng: number[];
-  /** Sizes of metrics.jsonl and timings.jsonl when the checkpoint was written (bytes). */
+  /**
+   * Size of metrics.jsonl when the checkpoint was written (bytes). The checkpoint holds only
+   * deterministic data, so a resumed run writes the same checkpoint files as an unbroken one.
+   */
   metricsBytes: number;
-  timingsBytes: number;
 }
 
 /** Write checkpoints/iter-NNNN.json atomically, then the `latest` pointer. */
@@ -302,6 +299,14 @@ export function readLatestCheckpoint(dir: string): Checkpoint | null {
     }
   }
   return null;
+}
+
+/** Keep the first `lines` lines of a text file (timings.jsonl on resume). */
+export function keepLines(path: string, lines: number): void {
+  if (!existsSync(path)) return;
+  const all = readFileSync(path, 'utf8').split('\n');
+  const kept = all.slice(0, lines).filter((l) => l.length > 0);
+  writeFileAtomic(path, kept.map((l) => `${l}\n`).join(''));
 }
 
 /** Cut a file back to `bytes` (drops lines written after the checkpoint). */

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import type { Agent } from '@visuomotor/contracts';
+import type { Agent, LinearGaussianController, Sample } from '@visuomotor/contracts';
 import type { AlgorithmState, GpsAlgorithm } from './algorithm-types.js';
 import type { ExperimentDefinition } from './experiment.js';
 
@@ -16,8 +16,23 @@ export interface TrainerAgent {
   readonly agent: Agent;
   /** World positions of the end-effector targets per condition `[3·nPoints]`, or null. */
   readonly eeTargets: readonly (readonly number[] | null)[];
-  /** Control period in seconds (for the report), if known. */
+  /** Control period in seconds (initial controllers use it), if known. */
   readonly dt?: number;
+  /**
+   * Run many controller rollouts at once (e.g. on a worker pool). Results must be in request
+   * order and identical to `agent.sample` with the same seeds. Optional: without it the
+   * trainer calls `agent.sample` for each rollout.
+   */
+  readonly sampleMany?: (requests: readonly SampleRequest[]) => Promise<Sample[]>;
+}
+
+/** One rollout of a linear-Gaussian controller. */
+export interface SampleRequest {
+  readonly controller: LinearGaussianController;
+  readonly condition: number;
+  readonly seed: number;
+  readonly noiseScale?: number;
+  readonly recordImages?: boolean;
 }
 
 /** What a runtime is told when asked for an agent or an algorithm. */

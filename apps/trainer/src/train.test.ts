@@ -204,6 +204,9 @@ describe('resume', () => {
     expect(lines).toBeLessThan(5 * M);
     await resume(dir, { runtime: fakeRuntime(), plots: false });
     expect(read(dir, 'metrics.jsonl').equals(read(ref, 'metrics.jsonl'))).toBe(true);
+    const last = 'checkpoints/iter-0005.json';
+    expect(read(dir, last).equals(read(ref, last))).toBe(true);
+    expect(readFileSync(join(dir, 'timings.jsonl'), 'utf8').trim().split('\n')).toHaveLength(5);
   });
 
   it('evaluates a run again with the same result', async () => {

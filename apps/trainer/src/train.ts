@@ -7,12 +7,8 @@
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import {
-  findBlock,
-  type LinearGaussianController,
-  type Policy,
-  type Sample,
-} from '@visuomotor/contracts';
+import { findBlock, type Sample } from '@visuomotor/contracts';
+import { LinearGaussianPolicy } from '@visuomotor/mujoco-agent';
 import type { GpsAlgorithm, IterationRecord } from './algorithm-types.js';
 import { defaultRuntime } from './algorithms.js';
 import { RunDirError, TrainingAbortedError } from './errors.js';
@@ -22,6 +18,7 @@ import { type ProgressReporter, silentProgress } from './progress.js';
 import { TrainerRng } from './rng.js';
 import {
   appendDurable,
+  keepLines,
   type MetricsLine,
   packageVersions,
   RUN_FORMAT_VERSION,
@@ -35,7 +32,7 @@ import {
   writeFileAtomic,
   writeRunConfig,
 } from './run-dir.js';
-import type { Runtime, RuntimeContext, TrainerAgent } from './runtime.js';
+import type { Runtime, RuntimeContext, SampleRequest, TrainerAgent } from './runtime.js';
 
 /** Options shared by {@link train}, {@link resume} and {@link evaluate}. */
 export interface CommonOptions {
@@ -163,7 +160,6 @@ export async function train(
       algorithm: algorithm.getState(),
       rng: rng.getState(),
       metricsBytes: 0,
-      timingsBytes: 0,
     });
     progress.log(`run directory: ${runDir}`);
     return await runLoop(
@@ -200,7 +196,7 @@ export async function resume(runDir: string, options: ResumeOptions = {}): Promi
   }
   const paths = runPaths(runDir);
   truncateTo(paths.metrics, cp.metricsBytes);
-  truncateTo(paths.timings, cp.timingsBytes);
+  keepLines(paths.timings, cp.iteration);
   const experiment = config.experiment;
   const runtime = options.runtime ?? defaultRuntime;
   const ctx: RuntimeContext = { experiment, workers };
@@ -255,25 +251,6 @@ function checkAgent(experiment: ExperimentDefinition, agent: TrainerAgent): void
   if (a.T !== experiment.T) {
     throw new RunDirError(`agent horizon is ${a.T}, experiment.T is ${experiment.T}`);
   }
-}
-
-/** The controller as a policy: u_t = K_t x_t + k_t + R_tᵀ ε_t (R upper Cholesky factor). */
-export function controllerPolicy(c: LinearGaussianController): Policy {
-  const { dX, dU } = c;
-  return {
-    dU,
-    act(x, _obs, t, noise, out) {
-      const kOff = t * dU * dX;
-      const rOff = t * dU * dU;
-      for (let i = 0; i < dU; i++) {
-        let acc = c.k[t * dU + i];
-        const row = kOff + i * dX;
-        for (let j = 0; j < dX; j++) acc += c.K[row + j] * x[j];
-        for (let j = 0; j <= i; j++) acc += c.cholPolCovar[rOff + j * dU + i] * noise[j];
-        out[i] = acc;
-      }
-    },
-  };
 }
 
 /**
@@ -334,12 +311,14 @@ async function runLoop(
         conditions: M,
         fraction: (0.9 * done) / (M * N),
       });
-      const policy = controllerPolicy(algorithm.controller(m));
-      const batch = await Promise.all(
-        seeds[m].map(async (seed) => {
-          if (options.signal?.aborted) throw aborted(runDir);
-          const s = await agent.agent.sample(policy, m, { seed, noiseScale });
-          done++;
+      const controller = algorithm.controller(m);
+      const batch = await rollouts(
+        agent,
+        seeds[m].map((seed) => ({ controller, condition: m, seed, noiseScale })),
+        runDir,
+        options.signal,
+        (k) => {
+          done += k;
           progress.update({
             phase: 'sampling',
             iteration: it,
@@ -348,8 +327,7 @@ async function runLoop(
             conditions: M,
             fraction: (0.9 * done) / (M * N),
           });
-          return s;
-        }),
+        },
       );
       samples.push(batch);
     }
@@ -381,10 +359,7 @@ async function runLoop(
       paths.metrics,
       lines.map((l) => `${JSON.stringify(l)}\n`).join(''),
     );
-    const timingsBytes = appendDurable(
-      paths.timings,
-      `${JSON.stringify({ iteration: it, ...record.timings })}\n`,
-    );
+    appendDurable(paths.timings, `${JSON.stringify({ iteration: it, ...record.timings })}\n`);
     progress.update({ phase: 'checkpoint', iteration: it, iterations: end, fraction: 0.99 });
     writeCheckpoint(runDir, {
       format: 'visuomotor-checkpoint',
@@ -393,7 +368,6 @@ async function runLoop(
       algorithm: algorithm.getState(),
       rng: rng.getState(),
       metricsBytes,
-      timingsBytes,
     });
     const summary = lines
       .map(
@@ -415,6 +389,38 @@ function fmt(x: number): string {
   return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : x.toFixed(4);
 }
 
+/**
+ * Run controller rollouts in request order: as one batch on the agent's `sampleMany` (a worker
+ * pool) when it has one, else one by one. Checks `signal` before each rollout or batch.
+ */
+async function rollouts(
+  agent: TrainerAgent,
+  requests: readonly SampleRequest[],
+  runDir: string,
+  signal: AbortSignal | undefined,
+  onDone: (count: number) => void = () => {},
+): Promise<Sample[]> {
+  if (agent.sampleMany) {
+    if (signal?.aborted) throw aborted(runDir);
+    const out = await agent.sampleMany(requests);
+    onDone(requests.length);
+    return out;
+  }
+  const out: Sample[] = [];
+  for (const r of requests) {
+    if (signal?.aborted) throw aborted(runDir);
+    out.push(
+      await agent.agent.sample(new LinearGaussianPolicy(r.controller), r.condition, {
+        seed: r.seed,
+        noiseScale: r.noiseScale,
+        recordImages: r.recordImages,
+      }),
+    );
+    onDone(1);
+  }
+  return out;
+}
+
 function aborted(runDir: string): TrainingAbortedError {
   return new TrainingAbortedError(
     `training stopped; continue with \`visuomotor resume ${runDir}\``,
@@ -431,21 +437,25 @@ async function evaluateAlgorithm(
 ): Promise<EvalResult> {
   const progress = options.progress ?? silentProgress;
   const M = experiment.conditions.train.length;
-  const rollouts: Sample[] = [];
+  const finalRollouts: Sample[] = [];
   for (let m = 0; m < M; m++) {
-    if (options.signal?.aborted) throw aborted(runDir);
-    const policy = controllerPolicy(algorithm.controller(m));
-    const opts = { seed: experiment.seed, noiseScale: 0 };
+    const req = {
+      controller: algorithm.controller(m),
+      condition: m,
+      seed: experiment.seed,
+      noiseScale: 0,
+    };
     let s: Sample;
     try {
-      s = await agent.agent.sample(policy, m, { ...opts, recordImages: true });
-    } catch {
-      s = await agent.agent.sample(policy, m, opts);
+      [s] = await rollouts(agent, [{ ...req, recordImages: true }], runDir, options.signal);
+    } catch (err) {
+      if (err instanceof TrainingAbortedError) throw err;
+      [s] = await rollouts(agent, [req], runDir, options.signal);
     }
-    rollouts.push(s);
+    finalRollouts.push(s);
   }
   const successDistance = experiment.success?.distance;
-  const conditions: EvalCondition[] = rollouts.map((s, m) => {
+  const conditions: EvalCondition[] = finalRollouts.map((s, m) => {
     const distance = finalDistance(agent, s);
     return {
       condition: m,
@@ -461,7 +471,7 @@ async function evaluateAlgorithm(
     plots = await writePlots(runDir, {
       experiment,
       metrics: readMetrics(runDir),
-      rollouts,
+      rollouts: finalRollouts,
       agent,
     });
   }

@@ -147,6 +147,9 @@ export class RayRenderer {
       const sz = m.geomSize[g3 + 2];
       const isPlane = m.geomType[g] === GeomType.plane;
       if (isPlane && oz <= 0) continue; // planes are one-sided
+      // A box that looks small from the camera is bounded well by its corners: leave it to
+      // mj_multiRay.
+      if (!isPlane && sx * sx + sy * sy + sz * sz < 0.04 * (px * px + py * py + pz * pz)) continue;
       for (let p = 0; p < this.n; p++) {
         const q = 3 * p;
         const dx = dirs[q];

@@ -29,6 +29,15 @@ export {
   forwardScratch,
 } from './forward.js';
 export {
+  type DifferentiableCost,
+  type DifferentiableDynamics,
+  finiteDifferenceHessian,
+  finiteDifferenceJacobian,
+  type IlqgOptions,
+  type IlqgResult,
+  ilqg,
+} from './ilqg.js';
+export {
   guessDynamics,
   type InitLqrParams,
   type InitPdParams,

@@ -1,6 +1,6 @@
 import type { DynamicsPrior, LinearGaussianDynamics, NiwPrior } from '@visuomotor/contracts';
 import { InvalidArgumentError, NonFiniteError, zeroDynamics } from '@visuomotor/contracts';
-import { GaussianConditioner, Mat, SingularMatrixError } from '@visuomotor/linalg';
+import { JointConditioner } from './conditioner.js';
 import { UnderdeterminedFitError } from './errors.js';
 import { type ConditionalFit, GaussFitJointPrior } from './gauss-fit.js';
 import { assertDims } from './validate.js';
@@ -87,7 +87,7 @@ export class DynamicsFitWorkspace {
   readonly sigReg: Float64Array;
   readonly gauss: GaussFitJointPrior;
   readonly gaussBlend: GaussFitJointPrior;
-  readonly cond: GaussianConditioner;
+  readonly cond: JointConditioner;
   readonly mean: Float64Array;
   readonly sigma: Float64Array;
   readonly prior: NiwPrior;
@@ -107,7 +107,7 @@ export class DynamicsFitWorkspace {
     this.sigReg = new Float64Array(D * D);
     this.gauss = new GaussFitJointPrior(N, dXU, dX, { blendPriorMean: false });
     this.gaussBlend = new GaussFitJointPrior(N, dXU, dX, { blendPriorMean: true });
-    this.cond = new GaussianConditioner(dXU, dX);
+    this.cond = new JointConditioner(dXU, dX);
     this.mean = new Float64Array(D);
     this.sigma = new Float64Array(D * D);
     this.prior = { mu0: new Float64Array(D), Phi: new Float64Array(D * D), m: 0, n0: 0 };
@@ -230,7 +230,7 @@ function regressionStep(
   reg: number,
   t: number,
 ): void {
-  const { N, D, dXU, dX, Ys, mean, sigma } = ws;
+  const { N, D, dXU, Ys, mean, sigma } = ws;
   mean.fill(0);
   for (let n = 0; n < N; n++) {
     const o = n * D;
@@ -261,37 +261,26 @@ function regressionStep(
     else sigma[a * D + a] += reg;
   }
   const fo = ws.fitOut;
-  try {
-    ws.cond.condition(
-      Mat.vec(mean),
-      new Mat(sigma, D, D),
-      new Mat(fo.W, dX, dXU),
-      Mat.vec(fo.c),
-      new Mat(fo.S, dX, dX),
-    );
-  } catch (e) {
-    if (e instanceof SingularMatrixError) {
-      throw new UnderdeterminedFitError(t, N, dXU, 'singular', e.pivot);
-    }
-    throw e;
-  }
+  const info = ws.cond.condition(mean, sigma, fo.W, fo.c, fo.S);
+  if (info !== 0) throw new UnderdeterminedFitError(t, N, dXU, 'singular', info - 1);
 }
 
 function assertFiniteStep(out: LinearGaussianDynamics, t: number, dX: number, dXU: number): void {
-  const check = (arr: Float64Array, off: number, n: number, field: string) => {
-    for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(arr[off + i])) {
-        throw new NonFiniteError(`fitDynamics: ${field} at t=${t} is not finite (entry ${i})`, {
-          timeStep: t,
-          field,
-          entry: i,
-        });
-      }
+  checkFinite(out.Fm, t * dX * dXU, dX * dXU, 'Fm', t);
+  checkFinite(out.fv, t * dX, dX, 'fv', t);
+  checkFinite(out.dynCovar, t * dX * dX, dX * dX, 'dynCovar', t);
+}
+
+function checkFinite(arr: Float64Array, off: number, n: number, field: string, t: number): void {
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(arr[off + i])) {
+      throw new NonFiniteError(`fitDynamics: ${field} at t=${t} is not finite (entry ${i})`, {
+        timeStep: t,
+        field,
+        entry: i,
+      });
     }
-  };
-  check(out.Fm, t * dX * dXU, dX * dXU, 'Fm');
-  check(out.fv, t * dX, dX, 'fv');
-  check(out.dynCovar, t * dX * dX, dX * dX, 'dynCovar');
+  }
 }
 
 /**

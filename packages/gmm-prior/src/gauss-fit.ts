@@ -1,6 +1,6 @@
 import type { NiwPrior } from '@visuomotor/contracts';
 import { InvalidArgumentError } from '@visuomotor/contracts';
-import { GaussianConditioner, Mat, SingularMatrixError } from '@visuomotor/linalg';
+import { JointConditioner } from './conditioner.js';
 import { SingularFitError } from './errors.js';
 
 /** Reference switches of {@link gaussFitJointPrior}. */
@@ -49,9 +49,7 @@ export class GaussFitJointPrior {
   private readonly diff: Float64Array;
   private readonly emp: Float64Array;
   private readonly sigma: Float64Array;
-  private readonly cond: GaussianConditioner;
-  private readonly sigmaMat: Mat;
-  private readonly meanMat: Mat;
+  private readonly cond: JointConditioner;
   /** The regularised MAP covariance of the last fit `[D, D]` (a view, overwritten by the next fit). */
   get lastSigma(): Float64Array {
     return this.sigma;
@@ -80,9 +78,7 @@ export class GaussFitJointPrior {
     this.diff = new Float64Array(N * D);
     this.emp = new Float64Array(D * D);
     this.sigma = new Float64Array(D * D);
-    this.cond = new GaussianConditioner(nA, nB);
-    this.sigmaMat = new Mat(this.sigma, D, D);
-    this.meanMat = Mat.vec(this.mean);
+    this.cond = new JointConditioner(nA, nB);
   }
 
   /**
@@ -107,6 +103,13 @@ export class GaussFitJointPrior {
     if (dwts.length !== N) throw new InvalidArgumentError('dwts', `[${N}]`, dwts.length);
     if (prior.mu0.length !== D || prior.Phi.length !== D * D) {
       throw new InvalidArgumentError('prior', `mu0 [${D}], Phi [${D}, ${D}]`, prior.mu0.length);
+    }
+    if (out.W.length !== nB * nA || out.c.length !== nB || out.S.length !== nB * nB) {
+      throw new InvalidArgumentError(
+        'out',
+        `W [${nB}, ${nA}], c [${nB}], S [${nB}, ${nB}]`,
+        out.W.length,
+      );
     }
     if (sigReg && sigReg.length !== D * D) {
       throw new InvalidArgumentError('sigReg', `[${D}, ${D}]`, sigReg.length);
@@ -154,35 +157,14 @@ export class GaussFitJointPrior {
     if (this.quirks.blendPriorMean) {
       for (let a = 0; a < D; a++) mean[a] = (N * mean[a] + m * mu0[a]) / (N + m);
     }
-    conditionInto(this.cond, this.meanMat, this.sigmaMat, out, nA, nB, timeStep, N);
-    return out;
-  }
-}
-
-/** @internal Run the conditioner into flat outputs, mapping a zero pivot to {@link SingularFitError}. */
-export function conditionInto(
-  cond: GaussianConditioner,
-  mean: Mat,
-  sigma: Mat,
-  out: ConditionalFit,
-  nA: number,
-  nB: number,
-  timeStep: number,
-  N: number,
-): void {
-  const W = new Mat(out.W, nB, nA);
-  const c = Mat.vec(out.c, 0, nB);
-  const S = new Mat(out.S, nB, nB);
-  try {
-    cond.condition(mean, sigma, W, c, S);
-  } catch (e) {
-    if (e instanceof SingularMatrixError) {
+    const info = this.cond.condition(mean, sigma, out.W, out.c, out.S);
+    if (info !== 0) {
       throw new SingularFitError(
-        `Gaussian conditioning${timeStep >= 0 ? ` at t=${timeStep}` : ''}: singular matrix (zero pivot in column ${e.pivot} of ${nA}) with N=${N}`,
-        { timeStep, N, nA, pivot: e.pivot },
+        `Gaussian conditioning${timeStep >= 0 ? ` at t=${timeStep}` : ''}: singular matrix (zero pivot in column ${info - 1} of ${nA}) with N=${N}`,
+        { timeStep, N, nA, pivot: info - 1 },
       );
     }
-    throw e;
+    return out;
   }
 }
 

@@ -122,9 +122,6 @@ export interface EmResult {
   log: string[];
 }
 
-/** Points per block of the E-step. */
-const ESTEP_BLOCK = 128;
-
 /**
  * Gaussian mixture model fitted by EM, with warm starts across updates, a seeded (or
  * injected) initial assignment, log-sum-exp numerics, covariance regularisation and
@@ -163,9 +160,7 @@ export class Gmm {
   private colTmp = new Float64Array(0); // [max(n, K)]
   private z = new Float64Array(0); // [D]
   private v = new Float64Array(0); // [D]
-  private xt = new Float64Array(0); // [D, block] transposed points
-  private zb = new Float64Array(0); // [D, block] substitution
-  private readonly ssb = new Float64Array(ESTEP_BLOCK);
+  private zb = new Float64Array(0); // [8, D] substitutions of up to eight points
   private vt = new Float64Array(0); // [D, N] sqrt(w)-scaled points of one cluster (M-step)
   private pendingCidx: Int32Array | null = null;
   private infLogwts = new Float64Array(0);
@@ -461,68 +456,153 @@ export class Gmm {
       this.z = new Float64Array(D);
       this.v = new Float64Array(D);
     }
-    const B = ESTEP_BLOCK;
-    if (this.xt.length < D * B) {
-      this.xt = new Float64Array(D * B);
-      this.zb = new Float64Array(D * B);
-    }
+    if (this.zb.length < 8 * D) this.zb = new Float64Array(8 * D);
     this.factor();
-    const c0 = -0.5 * D * Math.log(2 * Math.PI);
+    this.estepRows(pts, n, out, -0.5 * D * Math.log(2 * Math.PI));
+  }
+
+  /**
+   * Forward substitution z = L⁻¹ (x − mu) and ||z||², eight (then four, then one) points side
+   * by side so that their independent recurrences overlap. Per point the operations and their
+   * order are those of the plain substitution s = d_i − L_i0 z_0 − L_i1 z_1 − ...,
+   * z_i = s / L_ii, ss += z_i² (as scipy's solve_triangular then a sum over rows).
+   */
+  private estepRows(pts: Float64Array, n: number, out: Float64Array, c0: number): void {
+    const { K, D } = this;
     const L = this.chol;
+    const z = this.zb; // four rows of D: the substitutions of four points side by side
     const mu = this.mu;
-    const xt = this.xt;
-    const zb = this.zb;
-    const ss = this.ssb;
-    // Points are processed in blocks, transposed to [D, nb], so that the forward substitution
-    // z = L⁻¹ (x − mu) runs along contiguous rows of the block. Per point the operations and
-    // their order are those of the plain substitution s = d_i − L_i0 z_0 − L_i1 z_1 − ...,
-    // z_i = s / L_ii (so results do not depend on the block size).
-    for (let p0 = 0; p0 < n; p0 += B) {
-      const nb = Math.min(B, n - p0);
-      for (let q = 0; q < nb; q++) {
-        const po = (p0 + q) * D;
-        for (let i = 0; i < D; i++) xt[i * nb + q] = pts[po + i];
-      }
-      for (let k = 0; k < K; k++) {
-        const lo = k * D * D;
-        const mo = k * D;
-        for (let q = 0; q < nb; q++) ss[q] = 0;
+    for (let k = 0; k < K; k++) {
+      const lo = k * D * D;
+      const mo = k * D;
+      const base = c0 - this.halfLogDet[k];
+      const lmk = this.logmass[k];
+      const ok = k * n;
+      let p = 0;
+      for (; p + 7 < n; p += 8) {
+        const p0 = p * D;
+        let ss0 = 0;
+        let ss1 = 0;
+        let ss2 = 0;
+        let ss3 = 0;
+        let ss4 = 0;
+        let ss5 = 0;
+        let ss6 = 0;
+        let ss7 = 0;
         for (let i = 0; i < D; i++) {
           const ri = lo + i * D;
-          const zi = i * nb;
           const m = mu[mo + i];
-          for (let q = 0; q < nb; q++) zb[zi + q] = xt[zi + q] - m;
-          let j = 0;
-          for (; j + 3 < i; j += 4) {
-            const l0 = L[ri + j];
-            const l1 = L[ri + j + 1];
-            const l2 = L[ri + j + 2];
-            const l3 = L[ri + j + 3];
-            const z0 = j * nb;
-            const z1 = z0 + nb;
-            const z2 = z1 + nb;
-            const z3 = z2 + nb;
-            for (let q = 0; q < nb; q++) {
-              zb[zi + q] =
-                zb[zi + q] - l0 * zb[z0 + q] - l1 * zb[z1 + q] - l2 * zb[z2 + q] - l3 * zb[z3 + q];
-            }
-          }
-          for (; j < i; j++) {
-            const l0 = L[ri + j];
-            const z0 = j * nb;
-            for (let q = 0; q < nb; q++) zb[zi + q] = zb[zi + q] - l0 * zb[z0 + q];
+          let s0 = pts[p0 + i] - m;
+          let s1 = pts[p0 + D + i] - m;
+          let s2 = pts[p0 + 2 * D + i] - m;
+          let s3 = pts[p0 + 3 * D + i] - m;
+          let s4 = pts[p0 + 4 * D + i] - m;
+          let s5 = pts[p0 + 5 * D + i] - m;
+          let s6 = pts[p0 + 6 * D + i] - m;
+          let s7 = pts[p0 + 7 * D + i] - m;
+          for (let j = 0; j < i; j++) {
+            const l = L[ri + j];
+            const zj = 8 * j;
+            s0 -= l * z[zj];
+            s1 -= l * z[zj + 1];
+            s2 -= l * z[zj + 2];
+            s3 -= l * z[zj + 3];
+            s4 -= l * z[zj + 4];
+            s5 -= l * z[zj + 5];
+            s6 -= l * z[zj + 6];
+            s7 -= l * z[zj + 7];
           }
           const lii = L[ri + i];
-          for (let q = 0; q < nb; q++) {
-            const z = zb[zi + q] / lii;
-            zb[zi + q] = z;
-            ss[q] += z * z;
-          }
+          const zi = 8 * i;
+          const z0 = s0 / lii;
+          const z1 = s1 / lii;
+          const z2 = s2 / lii;
+          const z3 = s3 / lii;
+          const z4 = s4 / lii;
+          const z5 = s5 / lii;
+          const z6 = s6 / lii;
+          const z7 = s7 / lii;
+          z[zi] = z0;
+          z[zi + 1] = z1;
+          z[zi + 2] = z2;
+          z[zi + 3] = z3;
+          z[zi + 4] = z4;
+          z[zi + 5] = z5;
+          z[zi + 6] = z6;
+          z[zi + 7] = z7;
+          ss0 += z0 * z0;
+          ss1 += z1 * z1;
+          ss2 += z2 * z2;
+          ss3 += z3 * z3;
+          ss4 += z4 * z4;
+          ss5 += z5 * z5;
+          ss6 += z6 * z6;
+          ss7 += z7 * z7;
         }
-        const base = c0 - this.halfLogDet[k];
-        const lmk = this.logmass[k];
-        const ok = k * n + p0;
-        for (let q = 0; q < nb; q++) out[ok + q] = base - 0.5 * ss[q] + lmk;
+        const o = ok + p;
+        out[o] = base - 0.5 * ss0 + lmk;
+        out[o + 1] = base - 0.5 * ss1 + lmk;
+        out[o + 2] = base - 0.5 * ss2 + lmk;
+        out[o + 3] = base - 0.5 * ss3 + lmk;
+        out[o + 4] = base - 0.5 * ss4 + lmk;
+        out[o + 5] = base - 0.5 * ss5 + lmk;
+        out[o + 6] = base - 0.5 * ss6 + lmk;
+        out[o + 7] = base - 0.5 * ss7 + lmk;
+      }
+      for (; p + 3 < n; p += 4) {
+        const p0 = p * D;
+        const p1 = p0 + D;
+        const p2 = p1 + D;
+        const p3 = p2 + D;
+        let ss0 = 0;
+        let ss1 = 0;
+        let ss2 = 0;
+        let ss3 = 0;
+        for (let i = 0; i < D; i++) {
+          const ri = lo + i * D;
+          const m = mu[mo + i];
+          let s0 = pts[p0 + i] - m;
+          let s1 = pts[p1 + i] - m;
+          let s2 = pts[p2 + i] - m;
+          let s3 = pts[p3 + i] - m;
+          for (let j = 0; j < i; j++) {
+            const l = L[ri + j];
+            s0 -= l * z[j];
+            s1 -= l * z[D + j];
+            s2 -= l * z[2 * D + j];
+            s3 -= l * z[3 * D + j];
+          }
+          const lii = L[ri + i];
+          const z0 = s0 / lii;
+          const z1 = s1 / lii;
+          const z2 = s2 / lii;
+          const z3 = s3 / lii;
+          z[i] = z0;
+          z[D + i] = z1;
+          z[2 * D + i] = z2;
+          z[3 * D + i] = z3;
+          ss0 += z0 * z0;
+          ss1 += z1 * z1;
+          ss2 += z2 * z2;
+          ss3 += z3 * z3;
+        }
+        out[ok + p] = base - 0.5 * ss0 + lmk;
+        out[ok + p + 1] = base - 0.5 * ss1 + lmk;
+        out[ok + p + 2] = base - 0.5 * ss2 + lmk;
+        out[ok + p + 3] = base - 0.5 * ss3 + lmk;
+      }
+      for (; p < n; p++) {
+        const po = p * D;
+        let ss = 0;
+        for (let i = 0; i < D; i++) {
+          const ri = lo + i * D;
+          let s = pts[po + i] - mu[mo + i];
+          for (let j = 0; j < i; j++) s -= L[ri + j] * z[j];
+          const zi = s / L[ri + i];
+          z[i] = zi;
+          ss += zi * zi;
+        }
+        out[ok + p] = base - 0.5 * ss + lmk;
       }
     }
   }
@@ -594,9 +674,27 @@ export class Gmm {
         }
         c++;
       }
-      for (let a = 0; a < D; a++) {
+      // Upper triangle of Vᵀ-products, two rows x four columns at a time (each entry is still a
+      // plain sequential sum over the points).
+      let a = 0;
+      for (; a + 1 < D; a += 2) {
         const va = a * m;
-        let b = a;
+        const vb = va + m;
+        // entry (a, a+1) and (a, a) and (a+1, a+1) first
+        let saa = 0;
+        let sab = 0;
+        let sbb = 0;
+        for (let r = 0; r < m; r++) {
+          const x = vt[va + r];
+          const y = vt[vb + r];
+          saa += x * x;
+          sab += x * y;
+          sbb += y * y;
+        }
+        S[so + a * D + a] = saa;
+        S[so + a * D + a + 1] = sab;
+        S[so + (a + 1) * D + a + 1] = sbb;
+        let b = a + 2;
         for (; b + 3 < D; b += 4) {
           const v0 = b * m;
           const v1 = v0 + m;
@@ -606,19 +704,53 @@ export class Gmm {
           let s1 = 0;
           let s2 = 0;
           let s3 = 0;
+          let t0 = 0;
+          let t1 = 0;
+          let t2 = 0;
+          let t3 = 0;
           for (let r = 0; r < m; r++) {
             const x = vt[va + r];
-            s0 += x * vt[v0 + r];
-            s1 += x * vt[v1 + r];
-            s2 += x * vt[v2 + r];
-            s3 += x * vt[v3 + r];
+            const y = vt[vb + r];
+            const w0 = vt[v0 + r];
+            const w1 = vt[v1 + r];
+            const w2 = vt[v2 + r];
+            const w3 = vt[v3 + r];
+            s0 += x * w0;
+            s1 += x * w1;
+            s2 += x * w2;
+            s3 += x * w3;
+            t0 += y * w0;
+            t1 += y * w1;
+            t2 += y * w2;
+            t3 += y * w3;
           }
-          S[so + a * D + b] = s0;
-          S[so + a * D + b + 1] = s1;
-          S[so + a * D + b + 2] = s2;
-          S[so + a * D + b + 3] = s3;
+          const ra = so + a * D + b;
+          const rb = ra + D;
+          S[ra] = s0;
+          S[ra + 1] = s1;
+          S[ra + 2] = s2;
+          S[ra + 3] = s3;
+          S[rb] = t0;
+          S[rb + 1] = t1;
+          S[rb + 2] = t2;
+          S[rb + 3] = t3;
         }
         for (; b < D; b++) {
+          const v0 = b * m;
+          let s0 = 0;
+          let t0 = 0;
+          for (let r = 0; r < m; r++) {
+            const w0 = vt[v0 + r];
+            s0 += vt[va + r] * w0;
+            t0 += vt[vb + r] * w0;
+          }
+          S[so + a * D + b] = s0;
+          S[so + (a + 1) * D + b] = t0;
+        }
+      }
+      for (; a < D; a++) {
+        const va = a * m;
+        for (let b = a; b < D; b++) {
           const v0 = b * m;
           let s0 = 0;
           for (let r = 0; r < m; r++) s0 += vt[va + r] * vt[v0 + r];
@@ -687,23 +819,28 @@ export class Gmm {
   moments(logwts: Float64Array, mu0: Float64Array, Phi: Float64Array): void {
     const { K, D } = this;
     const v = this.v;
+    const S = this.sigma;
     mu0.fill(0);
     for (let k = 0; k < K; k++) {
       const w = Math.exp(logwts[k]);
       for (let a = 0; a < D; a++) mu0[a] += this.mu[k * D + a] * w;
     }
+    // Upper triangle, mirrored: the covariances are exactly symmetric, so each mirrored entry
+    // equals the one the full sum would give. A cluster of weight exactly 0 adds exactly 0.
     Phi.fill(0);
     for (let k = 0; k < K; k++) {
       const w = Math.exp(logwts[k]);
+      if (w === 0) continue;
       const mo = k * D;
       const so = k * D * D;
       for (let a = 0; a < D; a++) v[a] = this.mu[mo + a] - mu0[a];
       for (let a = 0; a < D; a++) {
         const va = v[a];
         const ro = a * D;
-        for (let b = 0; b < D; b++) Phi[ro + b] += (this.sigma[so + ro + b] + va * v[b]) * w;
+        for (let b = a; b < D; b++) Phi[ro + b] += (S[so + ro + b] + va * v[b]) * w;
       }
     }
+    for (let a = 0; a < D; a++) for (let b = a + 1; b < D; b++) Phi[b * D + a] = Phi[a * D + b];
   }
 
   /**

@@ -1,0 +1,180 @@
+/**
+ * Conditioning of a joint Gaussian on its first nA coordinates, specialised for the per-step
+ * dynamics and policy fits: contiguous row-major inputs, hoisted offsets and independent
+ * accumulators, no allocation per call. It performs the same floating-point operations in the
+ * same order as `GaussianConditioner` of @visuomotor/linalg (LU with partial pivoting as
+ * numpy.linalg.solve; W = (Sigma_aa⁻¹ Sigma_ab)ᵀ, c = mu_b − W mu_a,
+ * S = Sigma_bb − (W Sigma_aa) Wᵀ, symmetrised), so results are bit-identical to it.
+ *
+ * @internal
+ */
+export class JointConditioner {
+  private readonly lu: Float64Array;
+  private readonly piv: Int32Array;
+  private readonly rhs: Float64Array;
+  private readonly tmp: Float64Array;
+
+  constructor(
+    readonly nA: number,
+    readonly nB: number,
+  ) {
+    this.lu = new Float64Array(nA * nA);
+    this.piv = new Int32Array(nA);
+    this.rhs = new Float64Array(nA * nB);
+    this.tmp = new Float64Array(nB * nA);
+  }
+
+  /**
+   * @param mu - `[nA+nB]`
+   * @param sigma - `[nA+nB, nA+nB]` row-major
+   * @param W - `[nB, nA]` (written)
+   * @param c - `[nB]` (written)
+   * @param S - `[nB, nB]` (written)
+   * @returns 0, or 1 + the column of an exactly zero pivot (outputs then unspecified)
+   */
+  condition(
+    mu: Float64Array,
+    sigma: Float64Array,
+    W: Float64Array,
+    c: Float64Array,
+    S: Float64Array,
+  ): number {
+    const { nA, nB, lu, piv, rhs, tmp } = this;
+    const n = nA + nB;
+    for (let i = 0; i < nA; i++) {
+      const so = i * n;
+      const lo = i * nA;
+      const ro = i * nB;
+      for (let j = 0; j < nA; j++) lu[lo + j] = sigma[so + j];
+      for (let j = 0; j < nB; j++) rhs[ro + j] = sigma[so + nA + j];
+    }
+    // LU with partial pivoting (first entry of largest magnitude), in place.
+    for (let k = 0; k < nA; k++) {
+      let p = k;
+      let best = Math.abs(lu[k * nA + k]);
+      for (let i = k + 1; i < nA; i++) {
+        const v = Math.abs(lu[i * nA + k]);
+        if (v > best) {
+          best = v;
+          p = i;
+        }
+      }
+      piv[k] = p;
+      if (best === 0) return k + 1;
+      const rk = k * nA;
+      if (p !== k) {
+        const rp = p * nA;
+        for (let j = 0; j < nA; j++) {
+          const t = lu[rk + j];
+          lu[rk + j] = lu[rp + j];
+          lu[rp + j] = t;
+        }
+      }
+      const inv = 1 / lu[rk + k];
+      for (let i = k + 1; i < nA; i++) {
+        const ri = i * nA;
+        const lik = lu[ri + k] * inv;
+        lu[ri + k] = lik;
+        if (lik === 0) continue;
+        for (let j = k + 1; j < nA; j++) lu[ri + j] -= lik * lu[rk + j];
+      }
+    }
+    // Solve Sigma_aa X = Sigma_ab: row swaps, unit lower, then upper.
+    for (let i = 0; i < nA; i++) {
+      const p = piv[i];
+      if (p !== i) {
+        const ri = i * nB;
+        const rp = p * nB;
+        for (let j = 0; j < nB; j++) {
+          const t = rhs[ri + j];
+          rhs[ri + j] = rhs[rp + j];
+          rhs[rp + j] = t;
+        }
+      }
+    }
+    for (let i = 0; i < nA; i++) {
+      const ri = i * nB;
+      const li = i * nA;
+      for (let j = 0; j < i; j++) {
+        const l = lu[li + j];
+        if (l === 0) continue;
+        const rj = j * nB;
+        for (let q = 0; q < nB; q++) rhs[ri + q] -= l * rhs[rj + q];
+      }
+    }
+    for (let i = nA - 1; i >= 0; i--) {
+      const ri = i * nB;
+      const li = i * nA;
+      for (let j = i + 1; j < nA; j++) {
+        const u = lu[li + j];
+        if (u === 0) continue;
+        const rj = j * nB;
+        for (let q = 0; q < nB; q++) rhs[ri + q] -= u * rhs[rj + q];
+      }
+      const inv = 1 / lu[li + i];
+      for (let q = 0; q < nB; q++) rhs[ri + q] *= inv;
+    }
+    // W = rhsᵀ; c = mu_b − W mu_a.
+    for (let i = 0; i < nB; i++) {
+      const wi = i * nA;
+      for (let j = 0; j < nA; j++) W[wi + j] = rhs[j * nB + i];
+      let v = mu[nA + i];
+      for (let j = 0; j < nA; j++) v -= W[wi + j] * mu[j];
+      c[i] = v;
+    }
+    // tmp = W Sigma_aa (rows of Sigma_aa accumulated in order, skipping exact zeros of W).
+    tmp.fill(0);
+    for (let i = 0; i < nB; i++) {
+      const ti = i * nA;
+      const wi = i * nA;
+      for (let p = 0; p < nA; p++) {
+        const a = W[wi + p];
+        if (a === 0) continue;
+        const sp = p * n;
+        for (let j = 0; j < nA; j++) tmp[ti + j] += a * sigma[sp + j];
+      }
+    }
+    // S = Sigma_bb − tmp Wᵀ, each entry a sequential dot product, four at a time.
+    for (let i = 0; i < nB; i++) {
+      const ti = i * nA;
+      const si = i * nB;
+      const sb = (nA + i) * n + nA;
+      let j = 0;
+      for (; j + 3 < nB; j += 4) {
+        const w0 = j * nA;
+        const w1 = w0 + nA;
+        const w2 = w1 + nA;
+        const w3 = w2 + nA;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let p = 0; p < nA; p++) {
+          const t = tmp[ti + p];
+          s0 += t * W[w0 + p];
+          s1 += t * W[w1 + p];
+          s2 += t * W[w2 + p];
+          s3 += t * W[w3 + p];
+        }
+        S[si + j] = sigma[sb + j] + -1 * s0;
+        S[si + j + 1] = sigma[sb + j + 1] + -1 * s1;
+        S[si + j + 2] = sigma[sb + j + 2] + -1 * s2;
+        S[si + j + 3] = sigma[sb + j + 3] + -1 * s3;
+      }
+      for (; j < nB; j++) {
+        const w0 = j * nA;
+        let s0 = 0;
+        for (let p = 0; p < nA; p++) s0 += tmp[ti + p] * W[w0 + p];
+        S[si + j] = sigma[sb + j] + -1 * s0;
+      }
+    }
+    for (let i = 0; i < nB; i++) {
+      for (let j = i + 1; j < nB; j++) {
+        const v = 0.5 * (S[i * nB + j] + S[j * nB + i]);
+        S[i * nB + j] = v;
+        S[j * nB + i] = v;
+      }
+    }
+    return 0;
+  }
+}

@@ -263,6 +263,7 @@ describe('evaluation', () => {
         expect(finalDistance[i]).toBeCloseTo(Math.hypot(c.eeTarget[0], c.eeTarget[1]), 12);
       });
       expect(samples[2].noise!.every((v) => v === 0)).toBe(true);
+      expect([...a.initialState(3)]).toEqual([...samples[3].X.subarray(0, a.dX)]);
       const many = a.sampleMany(zeroPolicy(2), 1, [1, 2, 3]);
       expect(many.map((s) => s.condition)).toEqual([1, 1, 1]);
     } finally {

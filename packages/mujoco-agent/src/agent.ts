@@ -343,6 +343,14 @@ export class MujocoAgent implements Agent {
     return out;
   }
 
+  /** The initial state x_0 `[dX]` of a condition. */
+  initialState(condition: number): Float64Array {
+    this.sim.reset(condition);
+    const x = new Float64Array(this.dX);
+    this.sim.writeState(x);
+    return x;
+  }
+
   /**
    * `seeds.length` rollouts of one policy from one condition, in this thread (see
    * `RolloutPool` for parallel ones).

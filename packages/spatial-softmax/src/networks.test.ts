@@ -164,6 +164,51 @@ describe('networks', () => {
     }
   });
 
+  it('fcOnlyIterations trains the head on cached feature points and leaves the convolutions alone', async () => {
+    const S = 12;
+    const B = 30;
+    const { images, poses } = blobs(B, S, 3);
+    const prc = new Float64Array(B * 4);
+    for (let b = 0; b < B; b++) {
+      prc[b * 4] = 1;
+      prc[b * 4 + 3] = 1;
+    }
+    const opt = await createPolicyOptimizer(S * S, 2, {
+      network: visuomotorCnn({
+        image: { width: S, height: S, channels: 1 },
+        conv: [{ filters: 6, kernel: 3, stride: 1 }],
+        hidden: [16],
+      }),
+      iterations: 0,
+      fcOnlyIterations: 200,
+      batchSize: 10,
+      lr: 1e-2,
+    });
+    try {
+      const cnn = opt.net as VisuomotorCnn;
+      const k0 = cnn.convWeights[0].variable.dataSync().slice();
+      const f0 = cnn.fcWeights[0].variable.dataSync().slice();
+      const tg = {
+        N: 1,
+        T: B,
+        dO: S * S,
+        dU: 2,
+        obs: Float64Array.from(images),
+        tgtMu: poses,
+        tgtPrc: prc,
+        tgtWt: new Float64Array(B).fill(1),
+      };
+      const before = opt.loss(tg);
+      opt.update(tg);
+      expect(opt.loss(tg)).toBeLessThan(before);
+      expect(Array.from(cnn.convWeights[0].variable.dataSync())).toEqual(Array.from(k0));
+      expect(Array.from(cnn.fcWeights[0].variable.dataSync())).not.toEqual(Array.from(f0));
+      expect(opt.tfIter).toBe(200);
+    } finally {
+      opt.dispose();
+    }
+  });
+
   it('pose regression on the shared conv layers reduces the pose error and moves the trunk', () => {
     const S = 16;
     const { images, poses } = blobs(30, S, 2);

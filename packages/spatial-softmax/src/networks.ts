@@ -149,6 +149,18 @@ export interface PolicyNetwork {
    * @returns `[B, dU]`
    */
   forward(obs: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * The fully connected head's weights and its input (for the CNN: feature points and state,
+   * the reference's `last_conv_vars`). Used by the optimiser's `fcOnlyIterations`, which
+   * trains the head on cached inputs. Absent for networks that are all head (MLPs).
+   */
+  readonly head?: {
+    weights: readonly NamedWeight[];
+    /** `[B, dO]` → head input `[B, dF]`. */
+    input(obs: tf.Tensor2D): tf.Tensor2D;
+    /** head input `[B, dF]` → `[B, dU]`. */
+    forward(x: tf.Tensor2D): tf.Tensor2D;
+  };
   /** Number of trainable scalars. */
   paramCount(): number;
   dispose(): void;
@@ -438,12 +450,24 @@ export class VisuomotorCnn implements PolicyNetwork {
     });
   }
 
-  forward(obs: tf.Tensor2D): tf.Tensor2D {
+  /** Input of the fully connected layers: feature points then state, `[B, 2F + dState]`. */
+  headInput(obs: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
       const fp = this.featurePoints(obs);
-      const x = this.stateIdx.length > 0 ? tf.concat([fp, this.state(obs)], 1) : fp;
-      return fcForward(x, this.fcWeights);
+      return this.stateIdx.length > 0 ? tf.concat([fp, this.state(obs)], 1) : fp;
     });
+  }
+
+  get head() {
+    return {
+      weights: this.fcWeights,
+      input: (obs: tf.Tensor2D) => this.headInput(obs),
+      forward: (x: tf.Tensor2D) => tf.tidy(() => fcForward(x, this.fcWeights)),
+    };
+  }
+
+  forward(obs: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => fcForward(this.headInput(obs), this.fcWeights));
   }
 
   paramCount(): number {

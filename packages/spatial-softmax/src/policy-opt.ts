@@ -54,6 +54,12 @@ export interface PolicyOptTfOptions {
   weightClip?: number;
   /** Weights at or below this (after renormalisation) are left out of the robust median (default 1e-2). */
   weightMedianFloor?: number;
+  /**
+   * Steps that train only the fully connected head on cached head inputs (feature points and
+   * state) before the full training, with their own Adam moments (the reference's
+   * `fc_only_iterations`; default 0). Ignored for networks without a separate head (MLPs).
+   */
+  fcOnlyIterations?: number;
 }
 
 /** The weights actually used by an update, after the reference's rescaling. */
@@ -190,6 +196,7 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
   tfIter = 0;
   private readonly opts: Required<Omit<PolicyOptTfOptions, 'network'>>;
   private readonly optimizer: tf.AdamOptimizer;
+  private fcOptimizer: tf.AdamOptimizer | undefined;
   private readonly rng: Rng;
   private disposed = false;
 
@@ -216,7 +223,11 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
       seed: options.seed ?? 0,
       weightClip: options.weightClip ?? 2,
       weightMedianFloor: options.weightMedianFloor ?? 1e-2,
+      fcOnlyIterations: options.fcOnlyIterations ?? 0,
     };
+    if (!Number.isInteger(o.fcOnlyIterations) || o.fcOnlyIterations < 0) {
+      throw new InvalidArgumentError('fcOnlyIterations', 'an integer >= 0', o.fcOnlyIterations);
+    }
     nonNegative('iterations', o.iterations);
     if (!Number.isInteger(o.iterations))
       throw new InvalidArgumentError('iterations', 'an integer', o.iterations);
@@ -307,6 +318,9 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
     const obsBuf = new Float32Array(B * dO);
     const muBuf = new Float32Array(B * dU);
     const prcBuf = new Float32Array(B * dU * dU);
+    if (this.opts.fcOnlyIterations > 0 && this.net.head) {
+      this.trainHeadOnly(obs, NT, order, perEpoch, B, tgtMu, tgtPrc, wt);
+    }
     const iters = this.opts.iterations;
     const tail = Math.min(10, iters);
     let initialLoss = Number.NaN;
@@ -340,6 +354,71 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
       finalLoss: iters > 0 ? tailSum / tail : Number.NaN,
       ms: performance.now() - t0,
     };
+  }
+
+  /** The reference's fc-only phase: cache the head inputs of all samples, train the head on them. */
+  private trainHeadOnly(
+    obs: Float64Array,
+    NT: number,
+    order: Int32Array,
+    perEpoch: number,
+    B: number,
+    tgtMu: Float64Array,
+    tgtPrc: Float64Array,
+    wt: Float64Array,
+  ): void {
+    const head = this.net.head;
+    if (!head) return;
+    const { dO, dU } = this;
+    const norm = this.state.norm;
+    const chunk = 16;
+    const buf = new Float32Array(chunk * dO);
+    let feats: Float32Array | undefined;
+    let dF = 0;
+    for (let r0 = 0; r0 < NT; r0 += chunk) {
+      const rows = Math.min(chunk, NT - r0);
+      normalizeRows(obs, dO, norm, buf, rows, r0);
+      const f = tf.tidy(() => head.input(tf.tensor2d(buf.subarray(0, rows * dO), [rows, dO])));
+      dF = f.shape[1];
+      feats ??= new Float32Array(NT * dF);
+      feats.set(f.dataSync(), r0 * dF);
+      f.dispose();
+    }
+    if (!feats) return;
+    this.fcOptimizer ??= tf.train.adam(
+      this.opts.lr,
+      this.opts.beta1,
+      this.opts.beta2,
+      this.opts.epsilon,
+    );
+    const vars = head.weights.map((w) => w.variable);
+    const decayVars = head.weights.filter((w) => w.decay).map((w) => w.variable);
+    const lambda = this.opts.weightDecay;
+    const fBuf = new Float32Array(B * dF);
+    const muBuf = new Float32Array(B * dU);
+    const prcBuf = new Float32Array(B * dU * dU);
+    for (let it = 0; it < this.opts.fcOnlyIterations; it++) {
+      const start = (it * B) % (perEpoch * B);
+      for (let r = 0; r < B; r++) {
+        const s = order[start + r];
+        fBuf.set(feats.subarray(s * dF, (s + 1) * dF), r * dF);
+        for (let k = 0; k < dU; k++) muBuf[r * dU + k] = tgtMu[s * dU + k];
+        for (let k = 0; k < dU * dU; k++) prcBuf[r * dU * dU + k] = wt[s] * tgtPrc[s * dU * dU + k];
+      }
+      tf.tidy(() => {
+        const x = tf.tensor2d(fBuf, [B, dF]);
+        const mu = tf.tensor2d(muBuf, [B, dU]);
+        const p = tf.tensor3d(prcBuf, [B, dU, dU]);
+        const { grads } = tf.variableGrads(() => this.quadLoss(head.forward(x), mu, p), vars);
+        if (lambda > 0) {
+          for (const v of decayVars) grads[v.name] = tf.add(grads[v.name], tf.mul(v, lambda));
+        }
+        this.fcOptimizer?.applyGradients(
+          grads as Parameters<tf.AdamOptimizer['applyGradients']>[0],
+        );
+      });
+    }
+    this.tfIter += this.opts.fcOnlyIterations;
   }
 
   /**
@@ -386,8 +465,13 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
 
   /** Precision-weighted quadratic loss of one minibatch: Σ_b d_bᵀ P_b d_b / (2B), d = u* − mu(o). */
   private dataLoss(obs: tf.Tensor2D, tgtMu: tf.Tensor2D, prc: tf.Tensor3D): tf.Scalar {
-    const B = obs.shape[0];
-    const diff = tf.sub(tgtMu, this.net.forward(obs)); // [B, dU]
+    return this.quadLoss(this.net.forward(obs), tgtMu, prc);
+  }
+
+  /** Σ_b (u*_b − mu_b)ᵀ P_b (u*_b − mu_b) / (2B). */
+  private quadLoss(pred: tf.Tensor2D, tgtMu: tf.Tensor2D, prc: tf.Tensor3D): tf.Scalar {
+    const B = pred.shape[0];
+    const diff = tf.sub(tgtMu, pred); // [B, dU]
     const dP = tf.matMul(tf.expandDims(diff, 1) as tf.Tensor3D, prc); // [B, 1, dU]
     return tf.div(tf.sum(tf.mul(tf.reshape(dP, diff.shape), diff)), 2 * B) as tf.Scalar;
   }
@@ -451,6 +535,7 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
     if (this.disposed) return;
     this.disposed = true;
     this.optimizer.dispose();
+    this.fcOptimizer?.dispose();
     this.net.dispose();
   }
 

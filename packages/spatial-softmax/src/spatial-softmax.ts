@@ -14,8 +14,8 @@ import * as tf from '@tensorflow/tfjs-core';
 /**
  * Image coordinates used for the expectation.
  *
- * - `'centered'` (default, the paper's description): x along columns, y along rows, both in
- *   [-1, 1]: x_j = 2j/(W-1) - 1, y_i = 2i/(H-1) - 1.
+ * - `'centered'` (default, the paper's description): x along columns, y along rows, both from
+ *   -1 to 1, with x_j = 2j/(W-1) - 1 and y_i = 2i/(H-1) - 1.
  * - `'reference'` (cbfinn/gps `multi_modal_network_fp`): the first coordinate runs along
  *   **rows**, (i - H/2)/H, the second along columns, (j - W/2)/W, both in [-0.5, 0.5).
  */

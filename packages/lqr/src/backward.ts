@@ -172,32 +172,112 @@ export function controllerKlTerms(
 
 /**
  * The trajectory-optimisation cost augmentation (paper Section 4.2 / Appendix A.4: the
- * Lagrangian of the KL-constrained problem divided by eta; reference
- * `AlgorithmTrajOpt.compute_costs`):
+ * Lagrangian of the KL-constrained problem divided by eta), in one of the reference's two
+ * floating-point forms:
  *
- *   fCm_t = Cm_t / (eta + ω) + eta / (eta + ω) · PKLm_t,   fcv_t = cv_t / (eta + ω) + eta / (eta + ω) · PKLv_t,
+ * - `'trajopt'` (default; reference `AlgorithmTrajOpt.compute_costs`):
+ *   fCm_t = Cm_t / (eta + ω) + eta / (eta + ω) · PKLm_t, and likewise fcv_t;
+ * - `'mdgps'` (reference `AlgorithmMDGPS.compute_costs`, PKL from the policy linearisation):
+ *   fCm_t = (Cm_t + PKLm_t · eta) / (eta + ω), and likewise fcv_t;
  *
- * where ω = `maxEntTraj` and PKL are the previous controller's {@link controllerKlTerms}.
+ * where ω = `maxEntTraj` and PKL are {@link controllerKlTerms}. Mathematically equal; the
+ * form only changes the last bits.
  *
  * @param cost - cv `[T, dX+dU]`, Cm `[T, dX+dU, dX+dU]`
  * @param PKLm - `[T, dX+dU, dX+dU]` from {@link controllerKlTerms}
  * @param PKLv - `[T, dX+dU]`
  * @param maxEntTraj - ω (reference `max_ent_traj`, default 0)
+ * @param form - floating-point form, see above
  */
 export function controllerKlCost(
   cost: QuadraticCost,
   PKLm: Float64Array,
   PKLv: Float64Array,
   maxEntTraj = 0,
+  form: 'trajopt' | 'mdgps' = 'trajopt',
 ): AugmentedCostFn {
+  const Cm = cost.Cm;
+  const cv = cost.cv;
+  if (form === 'mdgps') {
+    return (eta, fCm, fcv) => {
+      const d = eta + maxEntTraj;
+      for (let i = 0; i < fCm.length; i++) fCm[i] = (Cm[i] + PKLm[i] * eta) / d;
+      for (let i = 0; i < fcv.length; i++) fcv[i] = (cv[i] + PKLv[i] * eta) / d;
+    };
+  }
   return (eta, fCm, fcv) => {
     const d = eta + maxEntTraj;
     const w = eta / d;
-    const Cm = cost.Cm;
-    const cv = cost.cv;
     for (let i = 0; i < fCm.length; i++) fCm[i] = Cm[i] / d + w * PKLm[i];
     for (let i = 0; i < fcv.length; i++) fcv[i] = cv[i] / d + w * PKLv[i];
   };
+}
+
+/**
+ * BADMM's augmented cost (reference `AlgorithmBADMM.compute_costs`; paper Section 4.1, the
+ * Lagrangian with the policy KL weighted by nu_t):
+ *
+ *   fCm_t = (C̃m_t + TKLm_t · eta + PKLm_t · nu_t) / (eta + nu_t),  likewise fcv_t,
+ *
+ * where TKL are {@link controllerKlTerms} of the previous controller, PKL those of the policy
+ * linearisation (pol_K, pol_k, inv pol_S), and C̃ the cost with the Lagrange multipliers
+ * applied ({@link applyLagrangeMultipliers}). Pair it with `hooks.nu = nu` so that the
+ * backward pass scales the propagated value by (nu[t+1] + eta) / (nu[t] + eta).
+ *
+ * @param cost - multiplier-adjusted cost: cv `[T, dX+dU]`, Cm `[T, dX+dU, dX+dU]`
+ * @param nu - policy weights `[T]` (reference `pol_wt`)
+ */
+export function badmmCost(
+  cost: QuadraticCost,
+  TKLm: Float64Array,
+  TKLv: Float64Array,
+  PKLm: Float64Array,
+  PKLv: Float64Array,
+  nu: Float64Array,
+): AugmentedCostFn {
+  const { T, dX, dU } = cost;
+  const n = dX + dU;
+  const Cm = cost.Cm;
+  const cv = cost.cv;
+  return (eta, fCm, fcv) => {
+    for (let t = 0; t < T; t++) {
+      const wt = nu[t];
+      const d = eta + wt;
+      for (let i = t * n * n; i < (t + 1) * n * n; i++) {
+        fCm[i] = (Cm[i] + TKLm[i] * eta + PKLm[i] * wt) / d;
+      }
+      for (let i = t * n; i < (t + 1) * n; i++) fcv[i] = (cv[i] + TKLv[i] * eta + PKLv[i] * wt) / d;
+    }
+  };
+}
+
+/**
+ * The BADMM Lagrange-multiplier adjustment of a cost (reference `compute_costs`):
+ * cv_u −= lambda_k, Cm_ux −= lambda_K, Cm_xu −= lambda_Kᵀ. Returns a new cost.
+ *
+ * @param lambdaK - `[T, dU, dX]`
+ * @param lambdak - `[T, dU]`
+ */
+export function applyLagrangeMultipliers(
+  cost: QuadraticCost,
+  lambdaK: Float64Array,
+  lambdak: Float64Array,
+): QuadraticCost {
+  const { T, dX, dU } = cost;
+  const n = dX + dU;
+  const Cm = cost.Cm.slice();
+  const cv = cost.cv.slice();
+  for (let t = 0; t < T; t++) {
+    for (let a = 0; a < dU; a++) {
+      cv[t * n + dX + a] -= lambdak[t * dU + a];
+      for (let j = 0; j < dX; j++) {
+        const l = lambdaK[(t * dU + a) * dX + j];
+        Cm[t * n * n + (dX + a) * n + j] -= l;
+        Cm[t * n * n + j * n + dX + a] -= l;
+      }
+    }
+  }
+  return { T, dX, dU, cc: cost.cc, cv, Cm };
 }
 
 /**
@@ -395,7 +475,7 @@ export function backwardSweep(
   const reg = so.quuReg ?? 0;
   const { T, dX, dU } = d;
   const n = dX + dU;
-  const { Vxx, Vx, Qtt, Qt, W, R, invTerm, kTerm, KTerm } = ws;
+  const { Vxx, Vx, Qtt, Qt, R, invTerm, kTerm, KTerm } = ws;
   const general = !scalar || !so.updateInBwdPass || reg !== 0;
   const evalC = so.updateInBwdPass ? ctrl : ws.evalCtrl;
   for (let t = T - 1; t >= 0; t--) {

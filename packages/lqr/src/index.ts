@@ -7,10 +7,12 @@
 
 export {
   type AugmentedCostFn,
+  applyLagrangeMultipliers,
   type BackwardHooks,
   type BackwardOptions,
   type BackwardResult,
   backward,
+  badmmCost,
   controllerKlCost,
   controllerKlTerms,
 } from './backward.js';

@@ -321,6 +321,23 @@ describe('error paths', () => {
     }
   });
 
+  it("MuJoCo's own reset of a bad state (even in the first physics step) is an error", () => {
+    const spec: TaskSpec = {
+      ...pointmass,
+      name: 'pointmass-fast',
+      maxJointSpeed: Number.POSITIVE_INFINITY,
+      train: [{ ...pointmass.train[0], qvel0: [1e11, 0] }],
+    };
+    const a = new MujocoAgent(engine, { task: spec, T: 5 });
+    try {
+      expect(() => a.sampleSync(zeroPolicy(2), 0, { seed: 0 })).toThrow(
+        /task "pointmass-fast", condition 0, step 0: MuJoCo reset the simulation/,
+      );
+    } finally {
+      a.dispose();
+    }
+  });
+
   it("a broken model reports MuJoCo's XML error", async () => {
     const bad: TaskSpec = {
       ...pointmass,

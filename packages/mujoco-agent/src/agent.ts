@@ -19,7 +19,7 @@ import {
   zeroDynamics,
 } from '@visuomotor/contracts';
 import { type CompiledWasm, type Engine, explainXmlError, loadEngine } from './engine.js';
-import { ModelLoadError, TaskConfigError } from './errors.js';
+import { ModelLoadError, SimulationError, TaskConfigError } from './errors.js';
 import type { RgbImage } from './image-io.js';
 import { generateNoise, type NoiseOptions, Rng } from './noise.js';
 import { type Frame, RayRenderer } from './render.js';
@@ -310,6 +310,16 @@ export class MujocoAgent implements Agent {
       act.set(sim.applied, t * dU);
     }
 
+    // The per-step time check catches MuJoCo's automatic resets except one in the very first
+    // physics step (time then looks right); the warning counters catch that one.
+    if (sim.data.divergenceWarnings() > 0) {
+      throw new SimulationError(
+        this.task.name,
+        condition,
+        0,
+        'MuJoCo reset the simulation (bad position, velocity or acceleration: the state diverged)',
+      );
+    }
     const sensors: Record<string, SensorStream> = {
       JOINT_ANGLES: { shape: [dQ], data: jq },
       JOINT_VELOCITIES: { shape: [dQ], data: jv },

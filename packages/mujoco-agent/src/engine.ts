@@ -451,6 +451,27 @@ export class EngineData {
     return this.raw.time;
   }
 
+  /**
+   * How many times MuJoCo flagged a bad position, velocity or acceleration (and reset the
+   * simulation) since the last reset. Slow (copies the warning table): call once per rollout.
+   */
+  divergenceWarnings(): number {
+    const v = this.raw.warning;
+    let n = 0;
+    try {
+      for (const w of [4, 5, 6]) {
+        const stat = v.get(w);
+        if (stat) {
+          n += stat.number;
+          stat.delete?.();
+        }
+      }
+    } finally {
+      v.delete();
+    }
+    return n;
+  }
+
   /** mj_resetData: zero state, time 0, default mocap poses. */
   reset(): void {
     this.mj.mj_resetData(this.model.raw, this.raw);

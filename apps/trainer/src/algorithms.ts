@@ -89,8 +89,21 @@ export const ALGORITHMS: Record<AlgorithmConfig['type'], AlgorithmFactory> = {
   },
 };
 
+/** Check what createCost cannot know: action weights need one entry per action. */
+function checkActionDims(c: CostConfig, dU: number, path: string): void {
+  if (c.type === 'action' && c.wu.length !== dU) {
+    throw new ExperimentConfigError(`${path}.wu.length`, `${dU} (the agent's dU)`, c.wu.length);
+  }
+  if (c.type === 'sum') {
+    c.costs.forEach((k, i) => {
+      checkActionDims(k, dU, `${path}.costs[${i}]`);
+    });
+  }
+}
+
 /** Build the experiment's cost for the agent's state layout; errors name `experiment.cost.*`. */
 export function buildCost(experiment: ExperimentDefinition, agent: TrainerAgent): Cost {
+  checkActionDims(experiment.cost, agent.agent.dU, 'experiment.cost');
   try {
     return createCost(experiment.cost as CostConfig, agent.agent.stateLayout);
   } catch (err) {

@@ -277,6 +277,13 @@ export function trajDistrKlSelf(
   const Kd = s.Z;
   const Z = s.Y;
   const r = s.v;
+  const Kn = newC.K;
+  const Kp = prevC.K;
+  const kn = newC.k;
+  const kp = prevC.k;
+  const S = newC.polCovar;
+  const mu = marg.mu;
+  const sigma = marg.sigma;
   for (let t = 0; t < T; t++) {
     const po = t * dU * dU;
     const ko = t * dU * dX;
@@ -284,37 +291,50 @@ export function trajDistrKlSelf(
     const mo = t * n;
     const ldPrev = logDetChol(prevC.cholPolCovar, po, dU);
     const ldNew = logDetChol(newC.cholPolCovar, po, dU);
-    const S = newC.polCovar;
     precisionFromChol(newC.cholPolCovar, po, dU, P);
     let trNew = 0;
     for (let a = 0; a < dU; a++)
       for (let b = 0; b < dU; b++) trNew += P[a * dU + b] * S[po + b * dU + a];
     precisionFromChol(prevC.cholPolCovar, po, dU, P);
-    for (let i = 0; i < dU * dX; i++) Kd[i] = newC.K[ko + i] - prevC.K[ko + i];
+    for (let i = 0; i < dU * dX; i++) Kd[i] = Kn[ko + i] - Kp[ko + i];
     for (let a = 0; a < dU; a++) {
-      let v = newC.k[t * dU + a] - prevC.k[t * dU + a];
-      for (let i = 0; i < dX; i++) v += Kd[a * dX + i] * marg.mu[mo + i];
+      let v = kn[t * dU + a] - kp[t * dU + a];
+      const ka = a * dX;
+      for (let i = 0; i < dX; i++) v += Kd[ka + i] * mu[mo + i];
       r[a] = v;
     }
-    // Z = ΔK Σ_x  [dU, dX] (row-axpy over the rows of Σ_x)
+    // Z = ΔK Σ_x  [dU, dX] (row-axpy over the rows of Σ_x, two at a time)
     for (let a = 0; a < dU; a++) {
       const za = a * dX;
       for (let j = 0; j < dX; j++) Z[za + j] = 0;
-      for (let i = 0; i < dX; i++) {
-        const kai = Kd[za + i];
-        if (kai === 0) continue;
-        const si = so + i * n;
-        for (let j = 0; j < dX; j++) Z[za + j] += kai * marg.sigma[si + j];
+      let i = 0;
+      for (; i + 1 < dX; i += 2) {
+        const k0 = Kd[za + i];
+        const k1 = Kd[za + i + 1];
+        const s0 = so + i * n;
+        const s1 = s0 + n;
+        for (let j = 0; j < dX; j++) Z[za + j] += k0 * sigma[s0 + j] + k1 * sigma[s1 + j];
+      }
+      if (i < dX) {
+        const k0 = Kd[za + i];
+        const s0 = so + i * n;
+        for (let j = 0; j < dX; j++) Z[za + j] += k0 * sigma[s0 + j];
       }
     }
     let trPrev = 0;
     for (let a = 0; a < dU; a++) {
+      const ka = a * dX;
       for (let b = 0; b < dU; b++) {
-        let e = S[po + b * dU + a];
         const zb = b * dX;
-        const ka = a * dX;
-        for (let j = 0; j < dX; j++) e += Z[zb + j] * Kd[ka + j];
-        trPrev += P[a * dU + b] * e;
+        let e0 = 0;
+        let e1 = 0;
+        let j = 0;
+        for (; j + 1 < dX; j += 2) {
+          e0 += Z[zb + j] * Kd[ka + j];
+          e1 += Z[zb + j + 1] * Kd[ka + j + 1];
+        }
+        if (j < dX) e0 += Z[zb + j] * Kd[ka + j];
+        trPrev += P[a * dU + b] * (S[po + b * dU + a] + (e0 + e1));
       }
     }
     let q = 0;

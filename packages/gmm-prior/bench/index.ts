@@ -24,18 +24,39 @@ function updated(N: number) {
   return { data, prior };
 }
 
-type UpdState = { data: ReturnType<typeof pr2Rollouts>; iters: number };
-type FitState = ReturnType<typeof updated>;
+type UpdState = { data: ReturnType<typeof pr2Rollouts>; iters: number; cpu: number[] };
+type FitState = ReturnType<typeof updated> & { cpu: number[] };
+
+/**
+ * CPU time of the process during a run (ms). Wall-clock figures on a shared two-core machine
+ * are inflated by other processes; the CPU time is reported next to them.
+ */
+function timedCpu(cpu: number[], f: () => void): void {
+  const c0 = process.cpuUsage();
+  f();
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1000);
+}
+
+function cpuStats(cpu: number[], referenceMs?: number): Record<string, number> {
+  const s = [...cpu].sort((a, b) => a - b);
+  const med = s.length % 2 ? s[s.length >> 1] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+  const out: Record<string, number> = { cpu_median_ms: med, cpu_min_ms: s[0] };
+  if (referenceMs) out.speedup_vs_reference_cpu = referenceMs / med;
+  return out;
+}
 
 await runBenchmarks([
   {
     name: 'gmm.update.pr2_N5',
-    setup: (): UpdState => ({ data: pr2Rollouts(5, 105), iters: 0 }),
+    setup: (): UpdState => ({ data: pr2Rollouts(5, 105), iters: 0, cpu: [] }),
     run: (s) => {
       const st = s as UpdState;
-      const prior = new GmmDynamicsPrior(hyper);
-      prior.update(st.data.X, st.data.U, 5, T, dX, dU);
-      st.iters = prior.lastEm?.logLikelihoods.length ?? 0;
+      timedCpu(st.cpu, () => {
+        const prior = new GmmDynamicsPrior(hyper);
+        prior.update(st.data.X, st.data.U, 5, T, dX, dU);
+        st.iters = prior.lastEm?.logLikelihoods.length ?? 0;
+      });
     },
     minRuns: 5,
     budgetMs: 3000,
@@ -43,25 +64,34 @@ await runBenchmarks([
       em_iterations: (s as UpdState).iters,
       K: 12,
       speedup_vs_reference: REFERENCE_MS.gmmUpdateN5 / r.median_ms,
+      ...cpuStats((s as UpdState).cpu, REFERENCE_MS.gmmUpdateN5),
     }),
   },
   {
     name: 'dynamics.fit_prior.pr2_N5',
-    setup: () => updated(5),
+    setup: () => ({ ...updated(5), cpu: [] }),
     run: (s) => {
-      const { data, prior } = s as FitState;
-      fitDynamics(data.X, data.U, { N: 5, T, dX, dU, prior, regularization: 1e-6 });
+      const { data, prior, cpu } = s as FitState;
+      timedCpu(cpu, () =>
+        fitDynamics(data.X, data.U, { N: 5, T, dX, dU, prior, regularization: 1e-6 }),
+      );
     },
     budgetMs: 2000,
-    extra: (r) => ({ speedup_vs_reference: REFERENCE_MS.fitN5 / r.median_ms }),
+    extra: (r, s) => ({
+      speedup_vs_reference: REFERENCE_MS.fitN5 / r.median_ms,
+      ...cpuStats((s as FitState).cpu, REFERENCE_MS.fitN5),
+    }),
   },
   {
     name: 'dynamics.fit_prior.pr2_N20',
-    setup: () => updated(20),
+    setup: () => ({ ...updated(20), cpu: [] }),
     run: (s) => {
-      const { data, prior } = s as FitState;
-      fitDynamics(data.X, data.U, { N: 20, T, dX, dU, prior, regularization: 1e-6 });
+      const { data, prior, cpu } = s as FitState;
+      timedCpu(cpu, () =>
+        fitDynamics(data.X, data.U, { N: 20, T, dX, dU, prior, regularization: 1e-6 }),
+      );
     },
     budgetMs: 2000,
+    extra: (_r, s) => cpuStats((s as FitState).cpu),
   },
 ]);

@@ -223,6 +223,22 @@ export function regularizationMatrix(
   return m;
 }
 
+/**
+ * The fit without prior (ordinary regression at each step; the reference's DynamicsLR.fit):
+ * {@link fitDynamics} with `prior: null`.
+ *
+ * @param X - states `[N, T, dX]`
+ * @param U - actions `[N, T, dU]`
+ * @throws {@link UnderdeterminedFitError} when the data cannot determine the fit
+ */
+export function fitDynamicsNoPrior(
+  X: Float64Array,
+  U: Float64Array,
+  options: Omit<FitDynamicsOptions, 'prior'>,
+): LinearGaussianDynamics {
+  return fitDynamics(X, U, { ...options, prior: null });
+}
+
 /** Ordinary regression step (no prior): the reference's DynamicsLR. */
 function regressionStep(
   ws: DynamicsFitWorkspace,

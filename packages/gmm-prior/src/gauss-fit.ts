@@ -147,8 +147,8 @@ export class GaussFitJointPrior {
         const pba = Phi[b * D + a];
         const e = emp[a * D + b];
         const sab = (N * e + pab + k1 * (ea * eb)) / den;
-        const sba = (N * e + pba + k1 * (eb * ea)) / den;
-        const v = 0.5 * (sab + sba);
+        // With a symmetric Phi the mirrored entry is identical and 0.5·(s + s) = s exactly.
+        const v = pab === pba ? sab : 0.5 * (sab + (N * e + pba + k1 * (eb * ea)) / den);
         sigma[a * D + b] = v;
         sigma[b * D + a] = v;
       }

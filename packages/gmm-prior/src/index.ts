@@ -22,6 +22,7 @@ export {
   DynamicsFitWorkspace,
   type FitDynamicsOptions,
   fitDynamics,
+  fitDynamicsNoPrior,
   initialStateInto,
   regularizationMatrix,
 } from './dynamics.js';

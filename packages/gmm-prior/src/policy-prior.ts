@@ -40,8 +40,16 @@ export interface PolicyPrior {
   /**
    * @param Ts - states `[N, dX]`
    * @param Ps - policy means `[N, dU]`
+   * @param out - optional prior (mu0 `[dX+dU]`, Phi `[dX+dU, dX+dU]`) to fill and return
    */
-  eval(Ts: Float64Array, Ps: Float64Array, N: number, dX: number, dU: number): NiwPrior;
+  eval(
+    Ts: Float64Array,
+    Ps: Float64Array,
+    N: number,
+    dX: number,
+    dU: number,
+    out?: NiwPrior,
+  ): NiwPrior;
   /**
    * Fit the policy linearisation with this prior.
    *
@@ -107,6 +115,7 @@ export function fitPolicyLinearization(
       for (let b = 0; b < dX; b++) sigReg0[a * D + b] = q.firstStepRegularization;
     } else sigReg0[a * D + a] = q.firstStepRegularization;
   }
+  const pw: NiwPrior = { mu0: new Float64Array(D), Phi: new Float64Array(D * D), m: 0, n0: 0 };
   const fo: ConditionalFit = {
     W: new Float64Array(dU * dX),
     c: new Float64Array(dU),
@@ -125,7 +134,7 @@ export function fitPolicyLinearization(
         Ps[n * dU + a] = polMu[uo + a];
       }
     }
-    const p = prior.eval(Ts, Ps, N, dX, dU);
+    const p = prior.eval(Ts, Ps, N, dX, dU, pw);
     gauss.fit(Ys, p, dwts, t === 0 ? sigReg0 : null, fo, t);
     out.polK.set(fo.W, t * dU * dX);
     out.polk.set(fo.c, t * dU);
@@ -167,12 +176,26 @@ export class PolicyPriorConstant implements PolicyPrior {
   /** Nothing to update for a constant prior. */
   update(): void {}
 
-  eval(_Ts: Float64Array, _Ps: Float64Array, _N: number, dX: number, dU: number): NiwPrior {
+  eval(
+    _Ts: Float64Array,
+    _Ps: Float64Array,
+    _N: number,
+    dX: number,
+    dU: number,
+    out?: NiwPrior,
+  ): NiwPrior {
     const D = dX + dU;
-    const Phi = new Float64Array(D * D);
-    for (let a = 0; a < dX; a++) Phi[a * D + a] = this.strength * 1;
-    for (let a = dX; a < D; a++) Phi[a * D + a] = this.strength * 1e-5;
-    return { mu0: new Float64Array(D), Phi, m: 0, n0: this.strength };
+    const res =
+      out && out.mu0.length === D && out.Phi.length === D * D
+        ? out
+        : { mu0: new Float64Array(D), Phi: new Float64Array(D * D), m: 0, n0: 0 };
+    res.mu0.fill(0);
+    res.Phi.fill(0);
+    for (let a = 0; a < dX; a++) res.Phi[a * D + a] = this.strength * 1;
+    for (let a = dX; a < D; a++) res.Phi[a * D + a] = this.strength * 1e-5;
+    res.m = 0;
+    res.n0 = this.strength;
+    return res;
   }
 
   fit(
@@ -341,7 +364,14 @@ export class PolicyPriorGmm implements PolicyPrior {
   }
 
   /** NIW prior for the points [Ts, Ps] of one step (inference, then strength scaling). */
-  eval(Ts: Float64Array, Ps: Float64Array, N: number, dX: number, dU: number): NiwPrior {
+  eval(
+    Ts: Float64Array,
+    Ps: Float64Array,
+    N: number,
+    dX: number,
+    dU: number,
+    out?: NiwPrior,
+  ): NiwPrior {
     if (!this.gmm.isFitted) throw new GmmStateError('PolicyPriorGmm.eval: call update() first');
     const D = dX + dU;
     if (D !== this.gmm.dim)
@@ -352,7 +382,11 @@ export class PolicyPriorGmm implements PolicyPrior {
       for (let a = 0; a < dX; a++) pts[n * D + a] = Ts[n * dX + a];
       for (let a = 0; a < dU; a++) pts[n * D + dX + a] = Ps[n * dU + a];
     }
-    const res = this.gmm.inference(pts, N);
+    const res = this.gmm.inference(
+      pts,
+      N,
+      out && out.mu0.length === D && out.Phi.length === D * D ? out : undefined,
+    );
     res.n0 *= this.strength;
     res.m *= this.strength;
     for (let i = 0; i < res.Phi.length; i++) res.Phi[i] *= res.m;

@@ -185,7 +185,10 @@ export class RolloutPool {
         });
         const id = this.nextId++;
         const reply = await this.call(st, { type: 'run', id, policies, jobs });
-        if (reply.type === 'error') throw rehydrate(reply.error);
+        if (reply.type === 'error') {
+          queue.length = 0; // the call fails: stop handing out the rest
+          throw rehydrate(reply.error);
+        }
         if (reply.type !== 'done') throw new WorkerPoolError(`unexpected reply ${reply.type}`);
         for (const r of reply.results) out[r.index] = r.sample;
       }

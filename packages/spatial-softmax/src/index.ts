@@ -22,6 +22,7 @@ export {
 } from './conv-grad.js';
 export { BackendError, NetworkConfigError, PolicyFormatError } from './errors.js';
 export {
+  type ExportOptions,
   exportPolicy,
   type FileSystemHandler,
   fileSystemHandler,
@@ -31,7 +32,9 @@ export {
   POLICY_FORMAT,
   POLICY_FORMAT_VERSION,
   type PolicyFile,
+  readTrainingState,
   savePolicyState,
+  saveTrainingState,
 } from './io.js';
 export {
   buildNetwork,
@@ -60,6 +63,7 @@ export {
   TfPolicy,
 } from './policy.js';
 export {
+  type AdamState,
   closedFormVariance,
   createPolicyOptimizer,
   fitNormalization,
@@ -67,6 +71,7 @@ export {
   normalizeWeights,
   PolicyOptimizerTf,
   type PolicyOptTfOptions,
+  type TrainingState,
 } from './policy-opt.js';
 export {
   PoseRegressor,

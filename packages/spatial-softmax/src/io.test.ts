@@ -119,6 +119,55 @@ describe('exportPolicy / loadPolicy', () => {
     }
   });
 
+  it('resumes bit-identically from an export with the training state (CNN, head-only phase)', async () => {
+    const img = { width: 10, height: 10, channels: 1 };
+    const dO = 2 + 100;
+    const network = visuomotorCnn({
+      image: img,
+      conv: [
+        { filters: 3, kernel: 3, stride: 2 },
+        { filters: 2, kernel: 3, stride: 1 },
+      ],
+      hidden: [5],
+    });
+    const opts = { network, iterations: 7, fcOnlyIterations: 3, batchSize: 4, seed: 11 };
+    const tg1 = targets(2, 5, dO, 2, 21);
+    const tg2 = targets(2, 5, dO, 2, 22);
+    const a = await createPolicyOptimizer(dO, 2, opts);
+    const dir = tmp();
+    let muA: Float64Array;
+    try {
+      a.update(tg1);
+      await a.exportPolicy(dir, { trainingState: true });
+      a.update(tg2);
+      a.update(tg1);
+      muA = a.prob(tg2.obs, 2, 5).mu;
+    } finally {
+      a.dispose();
+    }
+    const b = await loadPolicyOptimizer(dir);
+    try {
+      expect(b.tfIter).toBe(10);
+      expect(b.options.fcOnlyIterations).toBe(3);
+      b.update(tg2);
+      b.update(tg1);
+      expect(Array.from(b.prob(tg2.obs, 2, 5).mu)).toEqual(Array.from(muA));
+    } finally {
+      b.dispose();
+    }
+    // Without the training state, Adam starts afresh: a different trajectory.
+    rmSync(join(dir, 'training.json'));
+    const d = await loadPolicyOptimizer(dir, opts);
+    try {
+      expect(d.tfIter).toBe(0);
+      d.update(tg2);
+      d.update(tg1);
+      expect(Array.from(d.prob(tg2.obs, 2, 5).mu)).not.toEqual(Array.from(muA));
+    } finally {
+      d.dispose();
+    }
+  });
+
   it('reports missing or foreign files with PolicyFormatError', async () => {
     const empty = tmp();
     await expect(loadPolicy(empty)).rejects.toThrow(PolicyFormatError);

@@ -13,7 +13,12 @@ import { type BackendOptions, initBackend } from './backend.js';
 import { PolicyFormatError } from './errors.js';
 import { buildNetwork, type NetworkConfig, type PolicyNetwork } from './networks.js';
 import { type ObsNormalization, type PolicyState, TfPolicy } from './policy.js';
-import { PolicyOptimizerTf, type PolicyOptTfOptions } from './policy-opt.js';
+import {
+  type AdamState,
+  PolicyOptimizerTf,
+  type PolicyOptTfOptions,
+  type TrainingState,
+} from './policy-opt.js';
 
 /** Format tag of `policy.json`. */
 export const POLICY_FORMAT = 'visuomotor-policy';
@@ -39,6 +44,99 @@ export interface PolicyFile {
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
 const POLICY_JSON = 'policy.json';
+const TRAINING_JSON = 'training.json';
+const TRAINING_BIN = 'training.bin';
+
+type AdamMeta = Omit<AdamState, 'm' | 'v'> & { sizes: number[] };
+
+/**
+ * Write an optimiser's {@link TrainingState} to `training.json` + `training.bin` (raw float32
+ * little-endian: the main optimiser's first then second moments, then the head optimiser's).
+ */
+export function saveTrainingState(dir: string, st: TrainingState): void {
+  const chunks: Float32Array[] = [];
+  const meta = (a: AdamState | null): AdamMeta | null => {
+    if (!a) return null;
+    chunks.push(...a.m, ...a.v);
+    return {
+      iterations: a.iterations,
+      accBeta1: a.accBeta1,
+      accBeta2: a.accBeta2,
+      sizes: a.m.map((x) => x.length),
+    };
+  };
+  const json = {
+    version: st.version,
+    tfIter: st.tfIter,
+    options: st.options,
+    rng: st.rng,
+    adam: meta(st.adam),
+    fcAdam: meta(st.fcAdam),
+  };
+  mkdirSync(dir, { recursive: true });
+  const total = chunks.reduce((a, c) => a + c.length, 0);
+  const bin = new Float32Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    bin.set(c, off);
+    off += c.length;
+  }
+  writeFileSync(join(dir, TRAINING_BIN), new Uint8Array(bin.buffer));
+  writeFileSync(join(dir, TRAINING_JSON), `${JSON.stringify(json, null, 2)}\n`);
+}
+
+/** Read {@link saveTrainingState}'s files, or `null` if `dir` has none. */
+export function readTrainingState(dir: string): TrainingState | null {
+  let json: Omit<TrainingState, 'adam' | 'fcAdam'> & {
+    adam: AdamMeta | null;
+    fcAdam: AdamMeta | null;
+  };
+  let bin: Float32Array;
+  try {
+    json = JSON.parse(readFileSync(join(dir, TRAINING_JSON), 'utf8'));
+  } catch {
+    return null;
+  }
+  try {
+    const b = readFileSync(join(dir, TRAINING_BIN));
+    bin = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  } catch (e) {
+    throw new PolicyFormatError(`cannot read ${join(dir, TRAINING_BIN)}: ${(e as Error).message}`, {
+      dir,
+      file: TRAINING_BIN,
+    });
+  }
+  let off = 0;
+  const take = (n: number): Float32Array => {
+    if (off + n > bin.length) {
+      throw new PolicyFormatError(`${join(dir, TRAINING_BIN)} is too short`, {
+        dir,
+        needed: off + n,
+      });
+    }
+    const r = bin.slice(off, off + n);
+    off += n;
+    return r;
+  };
+  const adam = (m: AdamMeta | null): AdamState | null =>
+    m
+      ? {
+          iterations: m.iterations,
+          accBeta1: m.accBeta1,
+          accBeta2: m.accBeta2,
+          m: m.sizes.map(take),
+          v: m.sizes.map(take),
+        }
+      : null;
+  return {
+    version: json.version,
+    tfIter: json.tfIter,
+    options: json.options,
+    rng: json.rng,
+    adam: adam(json.adam),
+    fcAdam: adam(json.fcAdam),
+  };
+}
 
 /** An IOHandler with both directions. */
 export type FileSystemHandler = Required<Pick<tf.io.IOHandler, 'save' | 'load'>>;
@@ -171,9 +269,24 @@ export async function savePolicyState(dir: string, state: PolicyState): Promise<
   return file;
 }
 
+/** Options of {@link exportPolicy}. */
+export interface ExportOptions {
+  /**
+   * Also write the optimiser's {@link TrainingState} (`training.json`, `training.bin`), so that
+   * {@link loadPolicyOptimizer} continues exactly where this run stopped (default false).
+   */
+  trainingState?: boolean;
+}
+
 /** Write the optimiser's current policy to `dir` (see {@link loadPolicy}). */
-export function exportPolicy(dir: string, opt: PolicyOptimizerTf): Promise<PolicyFile> {
-  return savePolicyState(dir, opt.state);
+export async function exportPolicy(
+  dir: string,
+  opt: PolicyOptimizerTf,
+  options: ExportOptions = {},
+): Promise<PolicyFile> {
+  const file = await savePolicyState(dir, opt.state);
+  if (options.trainingState) saveTrainingState(dir, opt.getTrainingState());
+  return file;
 }
 
 function readPolicyFile(dir: string): PolicyFile {
@@ -255,7 +368,10 @@ export async function loadPolicy(dir: string, backend: BackendOptions = {}): Pro
 
 /**
  * Resume training from an export: a {@link PolicyOptimizerTf} with the exported network,
- * normalisation and covariance (Adam's moments start afresh; `options.network` is ignored).
+ * normalisation and covariance. If the export has a training state (`exportPolicy(dir, opt,
+ * { trainingState: true })`), the saved options, Adam moments, step counts and minibatch
+ * generator are restored too, and the next updates are bit-identical to an uninterrupted run on
+ * the same backend; `options` override saved options. Without one, Adam starts afresh.
  */
 export async function loadPolicyOptimizer(
   dir: string,
@@ -263,12 +379,20 @@ export async function loadPolicyOptimizer(
   backend: BackendOptions = {},
 ): Promise<PolicyOptimizerTf> {
   await initBackend(backend);
+  const training = readTrainingState(dir);
   const state = await loadPolicyState(dir);
-  return new PolicyOptimizerTf(
-    state.net.dO,
-    state.net.dU,
-    { ...options, network: state.net.config },
-    state.net,
-    state,
-  );
+  try {
+    const opt = new PolicyOptimizerTf(
+      state.net.dO,
+      state.net.dU,
+      { ...(training?.options ?? {}), ...options, network: state.net.config },
+      state.net,
+      state,
+    );
+    if (training) opt.setTrainingState(training);
+    return opt;
+  } catch (e) {
+    state.net.dispose();
+    throw e;
+  }
 }

@@ -198,9 +198,16 @@ function initTensor(
   return out;
 }
 
-/** A variable from an initial value, without leaking the initial tensor. */
-export function makeVariable(init: () => tf.Tensor): tf.Variable {
-  return tf.tidy(() => tf.variable(init()));
+let variableCounter = 0;
+
+/**
+ * A trainable variable from an initial value, without leaking the initial tensor. Its engine
+ * name is `name#k` (unique, never a plain integer), so that objects keyed by variable name (the
+ * gradients, hence Adam's slots) keep the network's weight order.
+ */
+export function makeVariable(init: () => tf.Tensor, name = 'w'): tf.Variable {
+  variableCounter += 1;
+  return tf.tidy(() => tf.variable(init(), true, `${name}#${variableCounter}`));
 }
 
 function dense(
@@ -210,10 +217,11 @@ function dense(
   nOut: number,
   scheme: InitScheme,
 ): [NamedWeight, NamedWeight] {
-  const w = makeVariable(() =>
-    tf.tensor2d(initTensor(rng, [nIn, nOut], nIn, nOut, scheme), [nIn, nOut]),
+  const w = makeVariable(
+    () => tf.tensor2d(initTensor(rng, [nIn, nOut], nIn, nOut, scheme), [nIn, nOut]),
+    `${name}/kernel`,
   );
-  const b = makeVariable(() => tf.zeros([nOut]));
+  const b = makeVariable(() => tf.zeros([nOut]), `${name}/bias`);
   return [
     { name: `${name}/kernel`, variable: w, decay: true },
     { name: `${name}/bias`, variable: b, decay: true },
@@ -327,19 +335,21 @@ export class VisuomotorCnn implements PolicyNetwork {
         );
       }
       const shape = [c.kernel, c.kernel, cin, c.filters];
-      const k = makeVariable(() =>
-        tf.tensor4d(
-          initTensor(
-            rng,
-            shape,
-            c.kernel * c.kernel * cin,
-            c.kernel * c.kernel * c.filters,
-            config.init,
+      const k = makeVariable(
+        () =>
+          tf.tensor4d(
+            initTensor(
+              rng,
+              shape,
+              c.kernel * c.kernel * cin,
+              c.kernel * c.kernel * c.filters,
+              config.init,
+            ),
+            shape as [number, number, number, number],
           ),
-          shape as [number, number, number, number],
-        ),
+        `conv${l}/kernel`,
       );
-      const b = makeVariable(() => tf.zeros([c.filters]));
+      const b = makeVariable(() => tf.zeros([c.filters]), `conv${l}/bias`);
       this.convWeights.push(
         { name: `conv${l}/kernel`, variable: k, decay: true },
         { name: `conv${l}/bias`, variable: b, decay: true },
@@ -356,7 +366,7 @@ export class VisuomotorCnn implements PolicyNetwork {
       this.fcWeights.push(...dense(rng, `fc${l}`, dims[l], dims[l + 1], config.init));
     }
     if (config.learnableTemperature) {
-      this.temperature = makeVariable(() => tf.scalar(config.temperature));
+      this.temperature = makeVariable(() => tf.scalar(config.temperature), 'fp/temperature');
     } else this.temperature = config.temperature;
     this.weights.push(...this.convWeights);
     if (typeof this.temperature !== 'number') {

@@ -15,8 +15,13 @@ import {
   type PolicyUpdateReport,
 } from '@visuomotor/contracts';
 import { type BackendOptions, initBackend } from './backend.js';
-import { type PolicyFile, savePolicyState } from './io.js';
-import { buildNetwork, type NetworkConfig, type PolicyNetwork } from './networks.js';
+import { type ExportOptions, exportPolicy, type PolicyFile } from './io.js';
+import {
+  buildNetwork,
+  type NamedWeight,
+  type NetworkConfig,
+  type PolicyNetwork,
+} from './networks.js';
 import {
   normalizeRows,
   type ObsNormalization,
@@ -60,6 +65,87 @@ export interface PolicyOptTfOptions {
    * `fc_only_iterations`; default 0). Ignored for networks without a separate head (MLPs).
    */
   fcOnlyIterations?: number;
+}
+
+/** Adam's moments and bias-correction state (tfjs-core 4.22 `AdamOptimizer` internals). */
+export interface AdamState {
+  /** Steps taken. */
+  iterations: number;
+  /** β1^(t+1) and β2^(t+1) as the optimiser accumulated them (float32). */
+  accBeta1: number;
+  accBeta2: number;
+  /** First and second moments, one per trained variable, in the network's weight order. */
+  m: Float32Array[];
+  v: Float32Array[];
+}
+
+/** Everything besides the policy that a bit-identical resume of training needs. */
+export interface TrainingState {
+  version: 1;
+  /** Adam steps so far. */
+  tfIter: number;
+  /** Options in effect (the network is stored with the policy). */
+  options: Required<Omit<PolicyOptTfOptions, 'network'>>;
+  /** State of the generator of minibatch orders. */
+  rng: [number, number | null];
+  /** The main optimiser (null before its first step). */
+  adam: AdamState | null;
+  /** The head-only optimiser of `fcOnlyIterations` (null if unused). */
+  fcAdam: AdamState | null;
+}
+
+interface AdamInternals {
+  accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  iterations_: number;
+}
+
+function readAdam(opt: tf.AdamOptimizer | undefined): AdamState | null {
+  if (!opt) return null;
+  const a = opt as unknown as AdamInternals;
+  if (a.accumulatedFirstMoment.length === 0) return null;
+  return {
+    iterations: a.iterations_,
+    accBeta1: a.accBeta1.dataSync()[0],
+    accBeta2: a.accBeta2.dataSync()[0],
+    m: a.accumulatedFirstMoment.map((x) => Float32Array.from(x?.variable.dataSync() ?? [])),
+    v: a.accumulatedSecondMoment.map((x) => Float32Array.from(x?.variable.dataSync() ?? [])),
+  };
+}
+
+function writeAdam(opt: tf.AdamOptimizer, st: AdamState, weights: readonly NamedWeight[]): void {
+  const a = opt as unknown as AdamInternals;
+  if (st.m.length !== weights.length || st.v.length !== weights.length) {
+    throw new InvalidArgumentError(
+      'trainingState.adam',
+      `moments for ${weights.length} variables`,
+      st.m.length,
+    );
+  }
+  const slot = (data: Float32Array, w: NamedWeight, kind: string) => {
+    if (data.length !== w.variable.size) {
+      throw new InvalidArgumentError(
+        `trainingState.adam.${kind}[${w.name}]`,
+        `${w.variable.size} entries`,
+        data.length,
+      );
+    }
+    return {
+      originalName: `${w.variable.name}/${kind}`,
+      variable: tf.tidy(() => tf.variable(tf.tensor(data, w.variable.shape), false)),
+    };
+  };
+  for (const x of [...a.accumulatedFirstMoment, ...a.accumulatedSecondMoment])
+    x?.variable.dispose();
+  a.accumulatedFirstMoment = weights.map((w, i) => slot(st.m[i], w, 'm'));
+  a.accumulatedSecondMoment = weights.map((w, i) => slot(st.v[i], w, 'v'));
+  a.iterations_ = st.iterations;
+  tf.tidy(() => {
+    a.accBeta1.assign(tf.scalar(st.accBeta1));
+    a.accBeta2.assign(tf.scalar(st.accBeta2));
+  });
 }
 
 /** The weights actually used by an update, after the reference's rescaling. */
@@ -272,6 +358,40 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
   /** Diagonal of the policy covariance `[dU]`. */
   get variance(): Float64Array {
     return this.state.variance;
+  }
+
+  /**
+   * Adam moments, step counts and the minibatch generator's state: with the exported policy,
+   * what resuming needs to continue exactly as an uninterrupted run.
+   */
+  getTrainingState(): TrainingState {
+    this.checkAlive();
+    return {
+      version: 1,
+      tfIter: this.tfIter,
+      options: { ...this.opts },
+      rng: this.rng.getState(),
+      adam: readAdam(this.optimizer),
+      fcAdam: readAdam(this.fcOptimizer),
+    };
+  }
+
+  /** Restore {@link getTrainingState} (on an optimiser with the same network architecture). */
+  setTrainingState(st: TrainingState): void {
+    this.checkAlive();
+    if (st.version !== 1) throw new InvalidArgumentError('trainingState.version', '1', st.version);
+    this.tfIter = st.tfIter;
+    this.rng.setState(st.rng);
+    if (st.adam) writeAdam(this.optimizer, st.adam, this.net.weights);
+    if (st.fcAdam && this.net.head) {
+      this.fcOptimizer ??= tf.train.adam(
+        this.opts.lr,
+        this.opts.beta1,
+        this.opts.beta2,
+        this.opts.epsilon,
+      );
+      writeAdam(this.fcOptimizer, st.fcAdam, this.net.head.weights);
+    }
   }
 
   /** Set the entropy regulariser used by the next covariance update. */
@@ -523,11 +643,13 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
 
   /**
    * Write the current policy to `dir`: `model.json` + `weights.bin` (TensorFlow.js model format)
-   * and `policy.json` (architecture, normalisation, covariance). Load it with {@link loadPolicy}.
+   * and `policy.json` (architecture, normalisation, covariance); with `trainingState: true` also
+   * the optimiser's state for an exact resume. Load it with {@link loadPolicy} (to run it) or
+   * {@link loadPolicyOptimizer} (to train on).
    */
-  exportPolicy(dir: string): Promise<PolicyFile> {
+  exportPolicy(dir: string, options: ExportOptions = {}): Promise<PolicyFile> {
     this.checkAlive();
-    return savePolicyState(dir, this.state);
+    return exportPolicy(dir, this, options);
   }
 
   /** Release the network's variables and the optimiser's slots. */

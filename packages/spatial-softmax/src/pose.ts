@@ -56,12 +56,12 @@ export class PoseRegressor {
       this.headWeights.push(
         {
           name: `pose${l}/kernel`,
-          variable: makeVariable(() => tf.tensor2d(w, [dims[l], dims[l + 1]])),
+          variable: makeVariable(() => tf.tensor2d(w, [dims[l], dims[l + 1]]), `pose${l}/kernel`),
           decay: true,
         },
         {
           name: `pose${l}/bias`,
-          variable: makeVariable(() => tf.zeros([dims[l + 1]])),
+          variable: makeVariable(() => tf.zeros([dims[l + 1]]), `pose${l}/bias`),
           decay: true,
         },
       );

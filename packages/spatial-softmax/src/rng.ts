@@ -45,6 +45,17 @@ export class Rng {
     return a;
   }
 
+  /** The generator's full state (to resume a sequence exactly). */
+  getState(): [number, number | null] {
+    return [this.s, this.spare ?? null];
+  }
+
+  /** Restore a state from {@link getState}. */
+  setState(state: readonly [number, number | null]): void {
+    this.s = state[0] >>> 0;
+    this.spare = state[1] ?? undefined;
+  }
+
   /** Derive an integer seed for a child generator. */
   nextSeed(): number {
     return Math.floor(this.uniform() * 4294967296) >>> 0;

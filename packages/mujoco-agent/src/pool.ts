@@ -71,6 +71,13 @@ function rehydrate(error: {
   return new WorkerPoolError(`worker failed: ${error.name}: ${error.message}`, c);
 }
 
+/** Only what a worker needs of a policy spec (a full controller also carries covariances). */
+function slim(p: PolicySpec): PolicySpec {
+  if (p.kind !== 'linear-gaussian') return p;
+  const { T, dX, dU, K, k, cholPolCovar } = p.controller;
+  return { kind: 'linear-gaussian', controller: { T, dX, dU, K, k, cholPolCovar } };
+}
+
 /** Parallel rollouts on worker threads. */
 export class RolloutPool {
   private nextId = 1;
@@ -178,7 +185,7 @@ export class RolloutPool {
           let p = index.get(policy);
           if (p === undefined) {
             p = policies.length;
-            policies.push(policy);
+            policies.push(slim(policy));
             index.set(policy, p);
           }
           return { index: i, policy: p, req };

@@ -176,6 +176,43 @@ describe('Jacobians', () => {
   }
 });
 
+describe('task design', () => {
+  for (const name of ['peg3d', 'peg2d', 'reacher'] as const) {
+    it(`${name}: every condition's ee target is reachable within the joint limits`, () => {
+      const a = new MujocoAgent(engine, { task: name, conditions: 'all', T: 2 });
+      try {
+        const n = a.dQ;
+        const k = 3 * a.nPoints;
+        const raw = a.sim.model.raw as { jnt_range: Float64Array; jnt_limited: Uint8Array };
+        const range = Float64Array.from(raw.jnt_range);
+        const limited = Uint8Array.from(raw.jnt_limited);
+        const v = new Float64Array(n);
+        for (let c = 0; c < a.conditions; c++) {
+          a.sim.reset(c);
+          const q = Float64Array.from(a.conditionList[c].qpos0);
+          let err = 0;
+          // Gradient descent on |ee - target|² through the ee Jacobians, clipped to the limits.
+          for (let it = 0; it < 4000; it++) {
+            a.sim.setJointState(q, v);
+            err = 0;
+            for (let r = 0; r < k; r++) err += (a.sim.ee[r] - a.sim.eeTarget[r]) ** 2;
+            for (let j = 0; j < n; j++) {
+              let g = 0;
+              for (let r = 0; r < k; r++)
+                g += a.sim.eeJac[r * n + j] * (a.sim.ee[r] - a.sim.eeTarget[r]);
+              q[j] -= (name === 'reacher' ? 20 : 0.5) * g;
+              if (limited[j]) q[j] = Math.min(range[2 * j + 1], Math.max(range[2 * j], q[j]));
+            }
+          }
+          expect(Math.sqrt(err / a.nPoints)).toBeLessThan(0.01);
+        }
+      } finally {
+        a.dispose();
+      }
+    });
+  }
+});
+
 describe('rollouts', () => {
   it('are bit-identical for the same seed and differ for another', () => {
     const a = new MujocoAgent(engine, { task: 'peg2d', T: 40 });

@@ -92,12 +92,22 @@ export class JointConditioner {
         }
       }
     }
+    // Unit lower solve; two rows j at a time (each entry still updated in j order; a zero
+    // multiplier only ever adds ±0, which leaves finite values unchanged).
     for (let i = 0; i < nA; i++) {
       const ri = i * nB;
       const li = i * nA;
-      for (let j = 0; j < i; j++) {
+      let j = 0;
+      for (; j + 1 < i; j += 2) {
+        const l0 = lu[li + j];
+        const l1 = lu[li + j + 1];
+        const r0 = j * nB;
+        const r1 = r0 + nB;
+        for (let q = 0; q < nB; q++)
+          rhs[ri + q] = rhs[ri + q] - l0 * rhs[r0 + q] - l1 * rhs[r1 + q];
+      }
+      for (; j < i; j++) {
         const l = lu[li + j];
-        if (l === 0) continue;
         const rj = j * nB;
         for (let q = 0; q < nB; q++) rhs[ri + q] -= l * rhs[rj + q];
       }
@@ -105,9 +115,17 @@ export class JointConditioner {
     for (let i = nA - 1; i >= 0; i--) {
       const ri = i * nB;
       const li = i * nA;
-      for (let j = i + 1; j < nA; j++) {
+      let j = i + 1;
+      for (; j + 1 < nA; j += 2) {
+        const u0 = lu[li + j];
+        const u1 = lu[li + j + 1];
+        const r0 = j * nB;
+        const r1 = r0 + nB;
+        for (let q = 0; q < nB; q++)
+          rhs[ri + q] = rhs[ri + q] - u0 * rhs[r0 + q] - u1 * rhs[r1 + q];
+      }
+      for (; j < nA; j++) {
         const u = lu[li + j];
-        if (u === 0) continue;
         const rj = j * nB;
         for (let q = 0; q < nB; q++) rhs[ri + q] -= u * rhs[rj + q];
       }
@@ -127,9 +145,17 @@ export class JointConditioner {
     for (let i = 0; i < nB; i++) {
       const ti = i * nA;
       const wi = i * nA;
-      for (let p = 0; p < nA; p++) {
+      let p = 0;
+      for (; p + 1 < nA; p += 2) {
+        const a0 = W[wi + p];
+        const a1 = W[wi + p + 1];
+        const s0 = p * n;
+        const s1 = s0 + n;
+        for (let j = 0; j < nA; j++)
+          tmp[ti + j] = tmp[ti + j] + a0 * sigma[s0 + j] + a1 * sigma[s1 + j];
+      }
+      for (; p < nA; p++) {
         const a = W[wi + p];
-        if (a === 0) continue;
         const sp = p * n;
         for (let j = 0; j < nA; j++) tmp[ti + j] += a * sigma[sp + j];
       }

@@ -72,6 +72,19 @@ describe('RolloutPool', () => {
     }
   });
 
+  it('keeps worker heaps flat over hundreds of pooled rollouts', async () => {
+    const reqs: RolloutRequest[] = Array.from({ length: 100 }, (_, i) => ({
+      policy: { kind: 'linear-gaussian', controller: controller(i % 3) },
+      condition: i % 4,
+      seed: i,
+    }));
+    await pool.sampleMany(reqs);
+    const before = await pool.memoryStats();
+    for (let r = 0; r < 3; r++) await pool.sampleMany(reqs);
+    const after = await pool.memoryStats();
+    expect(after.map((s) => s.heapBytes)).toEqual(before.map((s) => s.heapBytes));
+  });
+
   it('rebuilds a worker-side SimulationError with task, condition and step', async () => {
     const c = controller(3);
     c.k[5 * 7 + 2] = Number.NaN;

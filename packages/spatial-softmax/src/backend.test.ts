@@ -33,7 +33,7 @@ describe('initBackend', () => {
     expect(existsSync(join(wasmDir(), 'tfjs-backend-wasm-simd.wasm'))).toBe(true);
   });
 
-  it('rejects unknown backend names', () => {
-    expect(() => initBackend({ prefer: ['webgl' as never] })).toThrow(InvalidArgumentError);
+  it('rejects unknown backend names', async () => {
+    await expect(initBackend({ prefer: ['webgl' as never] })).rejects.toThrow(InvalidArgumentError);
   });
 });

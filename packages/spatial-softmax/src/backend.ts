@@ -75,10 +75,16 @@ let currentKey = '';
  * libtensorflow from outside the npm registry): install it yourself, at the same exact
  * version as `@tensorflow/tfjs-core`, to use the native backend.
  *
- * @throws {@link BackendError} if none of the preferred backends initialises
+ * Rejects with {@link BackendError} if none of the preferred backends initialises, and with
+ * `InvalidArgumentError` for unknown backend names.
  */
 export function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
-  const prefer = resolvePreference(opts.prefer);
+  let prefer: BackendName[];
+  try {
+    prefer = resolvePreference(opts.prefer);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const key = prefer.join(',');
   if (current && key === currentKey) return current;
   currentKey = key;

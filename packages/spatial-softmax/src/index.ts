@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * as tf from '@tensorflow/tfjs-core';
+export { type AdamConfig, type AdamState, HostAdam } from './adam.js';
 export {
   type BackendInfo,
   type BackendName,
@@ -63,7 +64,6 @@ export {
   TfPolicy,
 } from './policy.js';
 export {
-  type AdamState,
   closedFormVariance,
   createPolicyOptimizer,
   fitNormalization,

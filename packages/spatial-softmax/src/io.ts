@@ -9,16 +9,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import type { AdamState } from './adam.js';
 import { type BackendOptions, initBackend } from './backend.js';
 import { PolicyFormatError } from './errors.js';
 import { buildNetwork, type NetworkConfig, type PolicyNetwork } from './networks.js';
 import { type ObsNormalization, type PolicyState, TfPolicy } from './policy.js';
-import {
-  type AdamState,
-  PolicyOptimizerTf,
-  type PolicyOptTfOptions,
-  type TrainingState,
-} from './policy-opt.js';
+import { PolicyOptimizerTf, type PolicyOptTfOptions, type TrainingState } from './policy-opt.js';
 
 /** Format tag of `policy.json`. */
 export const POLICY_FORMAT = 'visuomotor-policy';
@@ -47,7 +43,7 @@ const POLICY_JSON = 'policy.json';
 const TRAINING_JSON = 'training.json';
 const TRAINING_BIN = 'training.bin';
 
-type AdamMeta = Omit<AdamState, 'm' | 'v'> & { sizes: number[] };
+type AdamMeta = { iterations: number; sizes: number[] };
 
 /**
  * Write an optimiser's {@link TrainingState} to `training.json` + `training.bin` (raw float32
@@ -58,12 +54,7 @@ export function saveTrainingState(dir: string, st: TrainingState): void {
   const meta = (a: AdamState | null): AdamMeta | null => {
     if (!a) return null;
     chunks.push(...a.m, ...a.v);
-    return {
-      iterations: a.iterations,
-      accBeta1: a.accBeta1,
-      accBeta2: a.accBeta2,
-      sizes: a.m.map((x) => x.length),
-    };
+    return { iterations: a.iterations, sizes: a.m.map((x) => x.length) };
   };
   const json = {
     version: st.version,
@@ -119,15 +110,7 @@ export function readTrainingState(dir: string): TrainingState | null {
     return r;
   };
   const adam = (m: AdamMeta | null): AdamState | null =>
-    m
-      ? {
-          iterations: m.iterations,
-          accBeta1: m.accBeta1,
-          accBeta2: m.accBeta2,
-          m: m.sizes.map(take),
-          v: m.sizes.map(take),
-        }
-      : null;
+    m ? { iterations: m.iterations, m: m.sizes.map(take), v: m.sizes.map(take) } : null;
   return {
     version: json.version,
     tfIter: json.tfIter,

@@ -14,14 +14,10 @@ import {
   type PolicyTargets,
   type PolicyUpdateReport,
 } from '@visuomotor/contracts';
+import { type AdamState, HostAdam } from './adam.js';
 import { type BackendOptions, initBackend } from './backend.js';
 import { type ExportOptions, exportPolicy, type PolicyFile } from './io.js';
-import {
-  buildNetwork,
-  type NamedWeight,
-  type NetworkConfig,
-  type PolicyNetwork,
-} from './networks.js';
+import { buildNetwork, type NetworkConfig, type PolicyNetwork } from './networks.js';
 import {
   normalizeRows,
   type ObsNormalization,
@@ -67,18 +63,6 @@ export interface PolicyOptTfOptions {
   fcOnlyIterations?: number;
 }
 
-/** Adam's moments and bias-correction state (tfjs-core 4.22 `AdamOptimizer` internals). */
-export interface AdamState {
-  /** Steps taken. */
-  iterations: number;
-  /** β1^(t+1) and β2^(t+1) as the optimiser accumulated them (float32). */
-  accBeta1: number;
-  accBeta2: number;
-  /** First and second moments, one per trained variable, in the network's weight order. */
-  m: Float32Array[];
-  v: Float32Array[];
-}
-
 /** Everything besides the policy that a bit-identical resume of training needs. */
 export interface TrainingState {
   version: 1;
@@ -92,60 +76,6 @@ export interface TrainingState {
   adam: AdamState | null;
   /** The head-only optimiser of `fcOnlyIterations` (null if unused). */
   fcAdam: AdamState | null;
-}
-
-interface AdamInternals {
-  accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
-  accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  iterations_: number;
-}
-
-function readAdam(opt: tf.AdamOptimizer | undefined): AdamState | null {
-  if (!opt) return null;
-  const a = opt as unknown as AdamInternals;
-  if (a.accumulatedFirstMoment.length === 0) return null;
-  return {
-    iterations: a.iterations_,
-    accBeta1: a.accBeta1.dataSync()[0],
-    accBeta2: a.accBeta2.dataSync()[0],
-    m: a.accumulatedFirstMoment.map((x) => Float32Array.from(x?.variable.dataSync() ?? [])),
-    v: a.accumulatedSecondMoment.map((x) => Float32Array.from(x?.variable.dataSync() ?? [])),
-  };
-}
-
-function writeAdam(opt: tf.AdamOptimizer, st: AdamState, weights: readonly NamedWeight[]): void {
-  const a = opt as unknown as AdamInternals;
-  if (st.m.length !== weights.length || st.v.length !== weights.length) {
-    throw new InvalidArgumentError(
-      'trainingState.adam',
-      `moments for ${weights.length} variables`,
-      st.m.length,
-    );
-  }
-  const slot = (data: Float32Array, w: NamedWeight, kind: string) => {
-    if (data.length !== w.variable.size) {
-      throw new InvalidArgumentError(
-        `trainingState.adam.${kind}[${w.name}]`,
-        `${w.variable.size} entries`,
-        data.length,
-      );
-    }
-    return {
-      originalName: `${w.variable.name}/${kind}`,
-      variable: tf.tidy(() => tf.variable(tf.tensor(data, w.variable.shape), false)),
-    };
-  };
-  for (const x of [...a.accumulatedFirstMoment, ...a.accumulatedSecondMoment])
-    x?.variable.dispose();
-  a.accumulatedFirstMoment = weights.map((w, i) => slot(st.m[i], w, 'm'));
-  a.accumulatedSecondMoment = weights.map((w, i) => slot(st.v[i], w, 'v'));
-  a.iterations_ = st.iterations;
-  tf.tidy(() => {
-    a.accBeta1.assign(tf.scalar(st.accBeta1));
-    a.accBeta2.assign(tf.scalar(st.accBeta2));
-  });
 }
 
 /** The weights actually used by an update, after the reference's rescaling. */
@@ -281,8 +211,8 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
   /** Total Adam steps taken so far. */
   tfIter = 0;
   private readonly opts: Required<Omit<PolicyOptTfOptions, 'network'>>;
-  private readonly optimizer: tf.AdamOptimizer;
-  private fcOptimizer: tf.AdamOptimizer | undefined;
+  private readonly optimizer: HostAdam;
+  private fcOptimizer: HostAdam | undefined;
   private readonly rng: Rng;
   private disposed = false;
 
@@ -342,7 +272,18 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
       this.state.norm = restore.norm;
       this.state.variance = Float64Array.from(restore.variance);
     }
-    this.optimizer = tf.train.adam(o.lr, o.beta1, o.beta2, o.epsilon);
+    this.optimizer = new HostAdam(this.net.weights, this.adamConfig());
+  }
+
+  private adamConfig() {
+    const o = this.opts;
+    return {
+      lr: o.lr,
+      beta1: o.beta1,
+      beta2: o.beta2,
+      epsilon: o.epsilon,
+      weightDecay: o.weightDecay,
+    };
   }
 
   /** Options in effect. */
@@ -371,8 +312,8 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
       tfIter: this.tfIter,
       options: { ...this.opts },
       rng: this.rng.getState(),
-      adam: readAdam(this.optimizer),
-      fcAdam: readAdam(this.fcOptimizer),
+      adam: this.optimizer.iterations > 0 ? this.optimizer.getState() : null,
+      fcAdam: this.fcOptimizer ? this.fcOptimizer.getState() : null,
     };
   }
 
@@ -382,15 +323,10 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
     if (st.version !== 1) throw new InvalidArgumentError('trainingState.version', '1', st.version);
     this.tfIter = st.tfIter;
     this.rng.setState(st.rng);
-    if (st.adam) writeAdam(this.optimizer, st.adam, this.net.weights);
+    if (st.adam) this.optimizer.setState(st.adam);
     if (st.fcAdam && this.net.head) {
-      this.fcOptimizer ??= tf.train.adam(
-        this.opts.lr,
-        this.opts.beta1,
-        this.opts.beta2,
-        this.opts.epsilon,
-      );
-      writeAdam(this.fcOptimizer, st.fcAdam, this.net.head.weights);
+      this.fcOptimizer ??= new HostAdam(this.net.head.weights, this.adamConfig());
+      this.fcOptimizer.setState(st.fcAdam);
     }
   }
 
@@ -505,15 +441,9 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
       f.dispose();
     }
     if (!feats) return;
-    this.fcOptimizer ??= tf.train.adam(
-      this.opts.lr,
-      this.opts.beta1,
-      this.opts.beta2,
-      this.opts.epsilon,
-    );
+    this.fcOptimizer ??= new HostAdam(head.weights, this.adamConfig());
+    const fcOpt = this.fcOptimizer;
     const vars = head.weights.map((w) => w.variable);
-    const decayVars = head.weights.filter((w) => w.decay).map((w) => w.variable);
-    const lambda = this.opts.weightDecay;
     const fBuf = new Float32Array(B * dF);
     const muBuf = new Float32Array(B * dU);
     const prcBuf = new Float32Array(B * dU * dU);
@@ -530,12 +460,7 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
         const mu = tf.tensor2d(muBuf, [B, dU]);
         const p = tf.tensor3d(prcBuf, [B, dU, dU]);
         const { grads } = tf.variableGrads(() => this.quadLoss(head.forward(x), mu, p), vars);
-        if (lambda > 0) {
-          for (const v of decayVars) grads[v.name] = tf.add(grads[v.name], tf.mul(v, lambda));
-        }
-        this.fcOptimizer?.applyGradients(
-          grads as Parameters<tf.AdamOptimizer['applyGradients']>[0],
-        );
+        fcOpt.step(vars.map((v) => grads[v.name].dataSync()));
       });
     }
     this.tfIter += this.opts.fcOnlyIterations;
@@ -560,27 +485,17 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
   ): number {
     const { dO, dU } = this;
     const vars = this.net.weights.map((w) => w.variable);
-    const lambda = this.opts.weightDecay;
-    const cost = tf.tidy(() => {
+    let loss = Number.NaN;
+    tf.tidy(() => {
       const o = tf.tensor2d(obs.subarray(0, B * dO), [B, dO]);
       const mu = tf.tensor2d(tgtMu.subarray(0, B * dU), [B, dU]);
       const p = tf.tensor3d(prc.subarray(0, B * dU * dU), [B, dU, dU]);
       const { value, grads } = tf.variableGrads(() => this.dataLoss(o, mu, p), vars);
-      const decayVars = this.net.weights.filter((w) => w.decay).map((w) => w.variable);
-      // Weight decay λ Σ||θ||²/2 enters as λθ in the gradient (cheaper than differentiating it).
-      if (lambda > 0) {
-        for (const v of decayVars) grads[v.name] = tf.add(grads[v.name], tf.mul(v, lambda));
-      }
-      const total =
-        readLoss && lambda > 0
-          ? tf.add(value, tf.mul(this.decayTerm(decayVars), lambda / 2))
-          : value;
-      this.optimizer.applyGradients(grads as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
-      return total;
+      // Weight decay enters in the update (λθ added to the gradient on the host).
+      const sq = this.optimizer.step(vars.map((v) => grads[v.name].dataSync()));
+      if (readLoss) loss = value.dataSync()[0] + (this.opts.weightDecay / 2) * sq;
     });
-    const v = readLoss ? cost.dataSync()[0] : Number.NaN;
-    cost.dispose();
-    return v;
+    return loss;
   }
 
   /** Precision-weighted quadratic loss of one minibatch: Σ_b d_bᵀ P_b d_b / (2B), d = u* − mu(o). */
@@ -594,11 +509,6 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
     const diff = tf.sub(tgtMu, pred); // [B, dU]
     const dP = tf.matMul(tf.expandDims(diff, 1) as tf.Tensor3D, prc); // [B, 1, dU]
     return tf.div(tf.sum(tf.mul(tf.reshape(dP, diff.shape), diff)), 2 * B) as tf.Scalar;
-  }
-
-  /** Σ ||θ||² over the decayed weights. */
-  private decayTerm(decayVars: readonly tf.Variable[]): tf.Scalar {
-    return tf.addN(decayVars.map((v) => tf.sum(tf.square(v)))) as tf.Scalar;
   }
 
   /**
@@ -656,8 +566,6 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.optimizer.dispose();
-    this.fcOptimizer?.dispose();
     this.net.dispose();
   }
 

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { assertShape, InvalidArgumentError, NonFiniteError } from '@visuomotor/contracts';
+import { HostAdam } from './adam.js';
 import { makeVariable, type NamedWeight, type VisuomotorCnn } from './networks.js';
 import { Rng } from './rng.js';
 
@@ -36,7 +37,7 @@ export class PoseRegressor {
   readonly dPose: number;
   /** The head's weights (`pose{l}/kernel`, `pose{l}/bias`). */
   readonly headWeights: NamedWeight[] = [];
-  private readonly optimizer: tf.AdamOptimizer;
+  private readonly optimizer: HostAdam;
   private readonly rng: Rng;
 
   constructor(
@@ -66,7 +67,18 @@ export class PoseRegressor {
         },
       );
     }
-    this.optimizer = tf.train.adam(opts.lr ?? 0.001, 0.9, 0.999, 1e-8);
+    const trained: NamedWeight[] = [...trunk.convWeights];
+    if (typeof trunk.temperature !== 'number') {
+      trained.push({ name: 'fp/temperature', variable: trunk.temperature, decay: false });
+    }
+    trained.push(...this.headWeights);
+    this.optimizer = new HostAdam(trained, {
+      lr: opts.lr ?? 0.001,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-8,
+      weightDecay: 0,
+    });
   }
 
   private imagesTensor(images: Float32Array, B: number): tf.Tensor4D {
@@ -129,11 +141,7 @@ export class PoseRegressor {
     const order = this.rng.shuffle(Int32Array.from({ length: B }, (_, i) => i));
     const imgBuf = new Float32Array(bs * size);
     const poseBuf = new Float32Array(bs * this.dPose);
-    const vars = [
-      ...this.trunk.convWeights.map((w) => w.variable),
-      ...(typeof this.trunk.temperature === 'number' ? [] : [this.trunk.temperature]),
-      ...this.headWeights.map((w) => w.variable),
-    ];
+    const vars = this.optimizer.weights.map((w) => w.variable);
     let initialLoss = Number.NaN;
     let finalLoss = Number.NaN;
     for (let it = 0; it < iters; it++) {
@@ -144,30 +152,29 @@ export class PoseRegressor {
         for (let k = 0; k < this.dPose; k++)
           poseBuf[r * this.dPose + k] = poses[s * this.dPose + k];
       }
-      const cost = tf.tidy(() => {
+      const v = tf.tidy(() => {
         const img = this.imagesTensor(imgBuf, bs);
         const target = tf.tensor2d(poseBuf, [bs, this.dPose]);
-        return this.optimizer.minimize(
+        const { value, grads } = tf.variableGrads(
           () => tf.div(tf.sum(tf.squaredDifference(target, this.head(img))), 2 * bs) as tf.Scalar,
-          true,
           vars,
-        ) as tf.Scalar;
+        );
+        this.optimizer.step(vars.map((x) => grads[x.name].dataSync()));
+        return it === 0 || it === iters - 1 ? value.dataSync()[0] : 0;
       });
       if (it === 0 || it === iters - 1) {
-        const v = cost.dataSync()[0];
-        if (!Number.isFinite(v))
+        if (!Number.isFinite(v)) {
           throw new NonFiniteError(`pose loss is ${v} at step ${it}`, { step: it });
+        }
         if (it === 0) initialLoss = v;
         finalLoss = v;
       }
-      cost.dispose();
     }
     return { steps: iters, initialLoss, finalLoss };
   }
 
-  /** Release the head and the optimiser (the trunk belongs to its network). */
+  /** Release the head (the trunk belongs to its network). */
   dispose(): void {
-    this.optimizer.dispose();
     for (const w of this.headWeights) w.variable.dispose();
   }
 }

@@ -65,8 +65,8 @@ await runBenchmarks([
         klStep: p.klStep,
       });
     },
-    minRuns: 10,
-    budgetMs: 3000,
+    minRuns: 30,
+    budgetMs: 6000,
     extra: (r) => ({
       backward_calls: lastUpdate?.backwardCalls ?? 0,
       final_eta: lastUpdate ? (lastUpdate.eta as number) : 0,

@@ -28,7 +28,15 @@ import { copyControllerInto, LqrWorkspace } from './workspace.js';
  * `algorithm.compute_costs(m, eta)`). Trajectory-only GPS uses {@link controllerKlCost}; BADMM
  * and MDGPS supply their own (policy KL terms, Lagrange multipliers).
  */
-export type AugmentedCostFn = (eta: number, fCm: Float64Array, fcv: Float64Array) => void;
+export type AugmentedCostFn = ((eta: number, fCm: Float64Array, fcv: Float64Array) => void) & {
+  /**
+   * Optional per-step form: write step t's fCm_t `[dX+dU, dX+dU]` and fcv_t `[dX+dU]` into
+   * `Ctt` / `ct` (offset 0). When present the backward pass calls it inside its sweep instead
+   * of materialising the whole `[T, ...]` arrays, which saves memory traffic; it must give
+   * exactly the values of the full form.
+   */
+  atStep?: (eta: number, t: number, Ctt: Float64Array, ct: Float64Array) => void;
+};
 
 /** Options of the backward pass (defaults reproduce the reference). */
 export interface BackwardOptions {
@@ -130,42 +138,50 @@ export function controllerKlTerms(
 ): void {
   const { T, dX, dU } = c;
   const n = dX + dU;
+  const K = c.K;
+  const k = c.k;
+  const P = c.invPolCovar;
   for (let t = 0; t < T; t++) {
     const ko = t * dU * dX;
     const po = t * dU * dU;
     const mo = t * n * n;
     const vo = t * n;
     // KP = Kᵀ P  [dX, dU]
-    for (let i = 0; i < dX; i++) {
-      for (let b = 0; b < dU; b++) {
-        let s = 0;
-        for (let a = 0; a < dU; a++) s += c.K[ko + a * dX + i] * c.invPolCovar[po + a * dU + b];
-        KP[i * dU + b] = s;
+    KP.fill(0, 0, dX * dU);
+    for (let a = 0; a < dU; a++) {
+      const ka = ko + a * dX;
+      const pa = po + a * dU;
+      for (let i = 0; i < dX; i++) {
+        const kai = K[ka + i];
+        for (let b = 0; b < dU; b++) KP[i * dU + b] += kai * P[pa + b];
       }
     }
     for (let i = 0; i < dX; i++) {
-      for (let j = 0; j < dX; j++) {
-        let s = 0;
-        for (let b = 0; b < dU; b++) s += KP[i * dU + b] * c.K[ko + b * dX + j];
-        PKLm[mo + i * n + j] = s;
+      // Row i of (Kᵀ P) K, axpy over the rows of K.
+      const mi = mo + i * n;
+      for (let j = 0; j < dX; j++) PKLm[mi + j] = 0;
+      let sv = 0;
+      for (let b = 0; b < dU; b++) {
+        const v = KP[i * dU + b];
+        const kb = ko + b * dX;
+        for (let j = 0; j < dX; j++) PKLm[mi + j] += v * K[kb + j];
+        PKLm[mi + dX + b] = -v;
+        sv += v * k[t * dU + b];
       }
-      for (let b = 0; b < dU; b++) PKLm[mo + i * n + dX + b] = -KP[i * dU + b];
-      let s = 0;
-      for (let b = 0; b < dU; b++) s += KP[i * dU + b] * c.k[t * dU + b];
-      PKLv[vo + i] = s;
+      PKLv[vo + i] = sv;
     }
     for (let a = 0; a < dU; a++) {
-      for (let j = 0; j < dX; j++) {
-        let s = 0;
-        for (let b = 0; b < dU; b++) s += c.invPolCovar[po + a * dU + b] * c.K[ko + b * dX + j];
-        PKLm[mo + (dX + a) * n + j] = -s;
-      }
-      let s = 0;
+      const ma = mo + (dX + a) * n;
+      for (let j = 0; j < dX; j++) PKLm[ma + j] = 0;
+      let sv = 0;
       for (let b = 0; b < dU; b++) {
-        PKLm[mo + (dX + a) * n + dX + b] = c.invPolCovar[po + a * dU + b];
-        s += c.invPolCovar[po + a * dU + b] * c.k[t * dU + b];
+        const v = P[po + a * dU + b];
+        const kb = ko + b * dX;
+        for (let j = 0; j < dX; j++) PKLm[ma + j] -= v * K[kb + j];
+        PKLm[ma + dX + b] = v;
+        sv += v * k[t * dU + b];
       }
-      PKLv[vo + dX + a] = -s;
+      PKLv[vo + dX + a] = -sv;
     }
   }
 }
@@ -198,19 +214,38 @@ export function controllerKlCost(
 ): AugmentedCostFn {
   const Cm = cost.Cm;
   const cv = cost.cv;
+  const n = cost.dX + cost.dU;
+  const nn = n * n;
   if (form === 'mdgps') {
-    return (eta, fCm, fcv) => {
+    const full: AugmentedCostFn = (eta, fCm, fcv) => {
       const d = eta + maxEntTraj;
       for (let i = 0; i < fCm.length; i++) fCm[i] = (Cm[i] + PKLm[i] * eta) / d;
       for (let i = 0; i < fcv.length; i++) fcv[i] = (cv[i] + PKLv[i] * eta) / d;
     };
+    full.atStep = (eta, t, Ctt, ct) => {
+      const d = eta + maxEntTraj;
+      const o = t * nn;
+      for (let i = 0; i < nn; i++) Ctt[i] = (Cm[o + i] + PKLm[o + i] * eta) / d;
+      const v = t * n;
+      for (let i = 0; i < n; i++) ct[i] = (cv[v + i] + PKLv[v + i] * eta) / d;
+    };
+    return full;
   }
-  return (eta, fCm, fcv) => {
+  const full: AugmentedCostFn = (eta, fCm, fcv) => {
     const d = eta + maxEntTraj;
     const w = eta / d;
     for (let i = 0; i < fCm.length; i++) fCm[i] = Cm[i] / d + w * PKLm[i];
     for (let i = 0; i < fcv.length; i++) fcv[i] = cv[i] / d + w * PKLv[i];
   };
+  full.atStep = (eta, t, Ctt, ct) => {
+    const d = eta + maxEntTraj;
+    const w = eta / d;
+    const o = t * nn;
+    for (let i = 0; i < nn; i++) Ctt[i] = Cm[o + i] / d + w * PKLm[o + i];
+    const v = t * n;
+    for (let i = 0; i < n; i++) ct[i] = cv[v + i] / d + w * PKLv[v + i];
+  };
+  return full;
 }
 
 /**
@@ -239,7 +274,7 @@ export function badmmCost(
   const n = dX + dU;
   const Cm = cost.Cm;
   const cv = cost.cv;
-  return (eta, fCm, fcv) => {
+  const full: AugmentedCostFn = (eta, fCm, fcv) => {
     for (let t = 0; t < T; t++) {
       const wt = nu[t];
       const d = eta + wt;
@@ -249,6 +284,15 @@ export function badmmCost(
       for (let i = t * n; i < (t + 1) * n; i++) fcv[i] = (cv[i] + TKLv[i] * eta + PKLv[i] * wt) / d;
     }
   };
+  full.atStep = (eta, t, Ctt, ct) => {
+    const wt = nu[t];
+    const d = eta + wt;
+    const o = t * n * n;
+    for (let i = 0; i < n * n; i++) Ctt[i] = (Cm[o + i] + TKLm[o + i] * eta + PKLm[o + i] * wt) / d;
+    const v = t * n;
+    for (let i = 0; i < n; i++) ct[i] = (cv[v + i] + TKLv[v + i] * eta + PKLv[v + i] * wt) / d;
+  };
+  return full;
 }
 
 /**
@@ -355,7 +399,7 @@ export function backwardScalarRaw(
   let retries = 0;
   if (!cfg.updateInBwdPass) copyControllerInto(prev, ws.evalCtrl);
   for (;;) {
-    costFn(eta, ws.fCm, ws.fcv);
+    if (!costFn.atStep) costFn(eta, ws.fCm, ws.fcv);
     if (!cfg.updateInBwdPass) zeroController(ctrl);
     const fail = backwardSweep(d, prev, ws, ctrl, {
       scalar: true,
@@ -363,6 +407,7 @@ export function backwardScalarRaw(
       etaVec: null,
       nu,
       updateInBwdPass: cfg.updateInBwdPass,
+      costAtStep: costFn.atStep,
     });
     if (!cfg.updateInBwdPass) copyControllerInto(ctrl, ws.evalCtrl);
     if (fail.t < 0) return { eta, retries };
@@ -458,6 +503,8 @@ export interface SweepOptions {
   storeVx?: Float64Array;
   /** Accumulates [Σ k_tᵀ Q_u, Σ ½ k_tᵀ Q_uu k_t] (iLQG expected reduction). */
   dV?: Float64Array;
+  /** Per-step cost supplier (else the cost is read from ws.fCm / ws.fcv). */
+  costAtStep?: (eta: number, t: number, Ctt: Float64Array, ct: Float64Array) => void;
 }
 
 /**
@@ -480,7 +527,8 @@ export function backwardSweep(
   const evalC = so.updateInBwdPass ? ctrl : ws.evalCtrl;
   for (let t = T - 1; t >= 0; t--) {
     const mult = t < T - 1 && nu ? (nu[t + 1] + eta) / (nu[t] + eta) : 1;
-    assembleQ(d, ws, t, mult);
+    if (so.costAtStep) so.costAtStep(eta, t, Qtt, Qt);
+    assembleQ(d, ws, t, mult, so.costAtStep === undefined);
     // inv_term, k_term, K_term.
     const uo = dX * n + dX;
     if (scalar) {
@@ -570,14 +618,22 @@ export function backwardSweep(
  * Q_tt = fCm_t + ρ Fmᵀ Vxx Fm (symmetrised), Q_t = fcv_t + ρ Fmᵀ (Vx + Vxx fv) into ws.Qtt,
  * ws.Qt, from the next step's value function in ws.Vxx, ws.Vx (none at t = T − 1).
  */
-function assembleQ(d: LinearGaussianDynamics, ws: LqrWorkspace, t: number, mult: number): void {
+function assembleQ(
+  d: LinearGaussianDynamics,
+  ws: LqrWorkspace,
+  t: number,
+  mult: number,
+  loadCost: boolean,
+): void {
   const { T, dX, dU, Fm, fv } = d;
   const n = dX + dU;
   const nn = n * n;
   const { Vxx, Vx, Qtt, Qt, W, acc, tv, fCm, fcv } = ws;
-  const co = t * nn;
-  for (let i = 0; i < nn; i++) Qtt[i] = fCm[co + i];
-  for (let i = 0; i < n; i++) Qt[i] = fcv[t * n + i];
+  if (loadCost) {
+    const co = t * nn;
+    for (let i = 0; i < nn; i++) Qtt[i] = fCm[co + i];
+    for (let i = 0; i < n; i++) Qt[i] = fcv[t * n + i];
+  }
   if (t < T - 1) {
     const fo = t * dX * n;
     addSymAtBA(Fm, fo, dX, n, Vxx, 0, ws.G, W, Qtt, 0, mult);

@@ -57,6 +57,7 @@ export function forwardRaw(
   T: number,
   dX: number,
   dU: number,
+  onStep?: (t: number) => void,
 ): void {
   const n = dX + dU;
   const nn = n * n;
@@ -128,6 +129,7 @@ export function forwardRaw(
       for (let j = 0; j < dX; j++) s += K[ka + j] * mu[mo + j];
       mu[mo + dX + a] = s + k[t * dU + a];
     }
+    if (onStep) onStep(t);
     if (t < T - 1) {
       const fo = t * dX * n;
       const sn = so + nn;

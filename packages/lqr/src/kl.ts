@@ -270,9 +270,25 @@ export function trajDistrKlSelf(
   const { T, dX, dU } = marg;
   checkController('newController', newC, T, dX, dU, false);
   checkController('prevController', prevC, T, dX, dU, false);
-  const n = dX + dU;
   const res = out ?? new Float64Array(T);
   const s = scratch ?? klScratch(dX, dU);
+  for (let t = 0; t < T; t++) res[t] = klSelfAt(t, marg, newC, prevC, s);
+  return res;
+}
+
+/**
+ * @internal Step t of {@link trajDistrKlSelf} (needs only mu_t, sigma_t): lets the dual search
+ * evaluate the KL inside the forward pass while sigma_t is still in cache.
+ */
+export function klSelfAt(
+  t: number,
+  marg: TrajectoryMarginals,
+  newC: LinearGaussianController,
+  prevC: LinearGaussianController,
+  s: KlScratch,
+): number {
+  const { dX, dU } = marg;
+  const n = dX + dU;
   const P = s.P;
   const Kd = s.Z;
   const Z = s.Y;
@@ -284,68 +300,65 @@ export function trajDistrKlSelf(
   const S = newC.polCovar;
   const mu = marg.mu;
   const sigma = marg.sigma;
-  for (let t = 0; t < T; t++) {
-    const po = t * dU * dU;
-    const ko = t * dU * dX;
-    const so = t * n * n;
-    const mo = t * n;
-    const ldPrev = logDetChol(prevC.cholPolCovar, po, dU);
-    const ldNew = logDetChol(newC.cholPolCovar, po, dU);
-    precisionFromChol(newC.cholPolCovar, po, dU, P);
-    let trNew = 0;
-    for (let a = 0; a < dU; a++)
-      for (let b = 0; b < dU; b++) trNew += P[a * dU + b] * S[po + b * dU + a];
-    precisionFromChol(prevC.cholPolCovar, po, dU, P);
-    for (let i = 0; i < dU * dX; i++) Kd[i] = Kn[ko + i] - Kp[ko + i];
-    for (let a = 0; a < dU; a++) {
-      let v = kn[t * dU + a] - kp[t * dU + a];
-      const ka = a * dX;
-      for (let i = 0; i < dX; i++) v += Kd[ka + i] * mu[mo + i];
-      r[a] = v;
-    }
-    // Z = ΔK Σ_x  [dU, dX] (row-axpy over the rows of Σ_x, two at a time)
-    for (let a = 0; a < dU; a++) {
-      const za = a * dX;
-      for (let j = 0; j < dX; j++) Z[za + j] = 0;
-      let i = 0;
-      for (; i + 1 < dX; i += 2) {
-        const k0 = Kd[za + i];
-        const k1 = Kd[za + i + 1];
-        const s0 = so + i * n;
-        const s1 = s0 + n;
-        for (let j = 0; j < dX; j++) Z[za + j] += k0 * sigma[s0 + j] + k1 * sigma[s1 + j];
-      }
-      if (i < dX) {
-        const k0 = Kd[za + i];
-        const s0 = so + i * n;
-        for (let j = 0; j < dX; j++) Z[za + j] += k0 * sigma[s0 + j];
-      }
-    }
-    let trPrev = 0;
-    for (let a = 0; a < dU; a++) {
-      const ka = a * dX;
-      for (let b = 0; b < dU; b++) {
-        const zb = b * dX;
-        let e0 = 0;
-        let e1 = 0;
-        let j = 0;
-        for (; j + 1 < dX; j += 2) {
-          e0 += Z[zb + j] * Kd[ka + j];
-          e1 += Z[zb + j + 1] * Kd[ka + j + 1];
-        }
-        if (j < dX) e0 += Z[zb + j] * Kd[ka + j];
-        trPrev += P[a * dU + b] * (S[po + b * dU + a] + (e0 + e1));
-      }
-    }
-    let q = 0;
-    for (let a = 0; a < dU; a++) {
-      let v = 0;
-      for (let b = 0; b < dU; b++) v += P[a * dU + b] * r[b];
-      q += r[a] * v;
-    }
-    const kl = 0.5 * (trPrev + q - trNew - ldNew + ldPrev);
-    if (Number.isNaN(kl)) throw new LqrNonFiniteError('trajDistrKlSelf', t, { ldNew, ldPrev });
-    res[t] = Math.max(kl, 0);
+  const po = t * dU * dU;
+  const ko = t * dU * dX;
+  const so = t * n * n;
+  const mo = t * n;
+  const ldPrev = logDetChol(prevC.cholPolCovar, po, dU);
+  const ldNew = logDetChol(newC.cholPolCovar, po, dU);
+  precisionFromChol(newC.cholPolCovar, po, dU, P);
+  let trNew = 0;
+  for (let a = 0; a < dU; a++)
+    for (let b = 0; b < dU; b++) trNew += P[a * dU + b] * S[po + b * dU + a];
+  precisionFromChol(prevC.cholPolCovar, po, dU, P);
+  for (let i = 0; i < dU * dX; i++) Kd[i] = Kn[ko + i] - Kp[ko + i];
+  for (let a = 0; a < dU; a++) {
+    let v = kn[t * dU + a] - kp[t * dU + a];
+    const ka = a * dX;
+    for (let i = 0; i < dX; i++) v += Kd[ka + i] * mu[mo + i];
+    r[a] = v;
   }
-  return res;
+  // Z = ΔK Σ_x  [dU, dX] (row-axpy over the rows of Σ_x, two at a time)
+  for (let a = 0; a < dU; a++) {
+    const za = a * dX;
+    for (let j = 0; j < dX; j++) Z[za + j] = 0;
+    let i = 0;
+    for (; i + 1 < dX; i += 2) {
+      const k0 = Kd[za + i];
+      const k1 = Kd[za + i + 1];
+      const s0 = so + i * n;
+      const s1 = s0 + n;
+      for (let j = 0; j < dX; j++) Z[za + j] += k0 * sigma[s0 + j] + k1 * sigma[s1 + j];
+    }
+    if (i < dX) {
+      const k0 = Kd[za + i];
+      const s0 = so + i * n;
+      for (let j = 0; j < dX; j++) Z[za + j] += k0 * sigma[s0 + j];
+    }
+  }
+  let trPrev = 0;
+  for (let a = 0; a < dU; a++) {
+    const ka = a * dX;
+    for (let b = 0; b < dU; b++) {
+      const zb = b * dX;
+      let e0 = 0;
+      let e1 = 0;
+      let j = 0;
+      for (; j + 1 < dX; j += 2) {
+        e0 += Z[zb + j] * Kd[ka + j];
+        e1 += Z[zb + j + 1] * Kd[ka + j + 1];
+      }
+      if (j < dX) e0 += Z[zb + j] * Kd[ka + j];
+      trPrev += P[a * dU + b] * (S[po + b * dU + a] + (e0 + e1));
+    }
+  }
+  let q = 0;
+  for (let a = 0; a < dU; a++) {
+    let v = 0;
+    for (let b = 0; b < dU; b++) v += P[a * dU + b] * r[b];
+    q += r[a] * v;
+  }
+  const kl = 0.5 * (trPrev + q - trNew - ldNew + ldPrev);
+  if (Number.isNaN(kl)) throw new LqrNonFiniteError('trajDistrKlSelf', t, { ldNew, ldPrev });
+  return Math.max(kl, 0);
 }

@@ -18,7 +18,7 @@ import {
 import { ReferenceCrashError } from './errors.js';
 import { forwardRaw } from './forward.js';
 import { npMean, npSum } from './kernels.js';
-import { type KlScratch, klScratch, trajDistrKlAlt, trajDistrKlSelf } from './kl.js';
+import { type KlScratch, klScratch, klSelfAt, trajDistrKlAlt } from './kl.js';
 import { pyE2, pyF } from './pyfmt.js';
 import { checkController, checkCost, checkDynamics } from './validate.js';
 import { LqrWorkspace, type TrajectoryMarginals, zeroMarginals } from './workspace.js';
@@ -125,13 +125,14 @@ interface Ctx {
   ws: LqrWorkspace;
   usePrevDistr: boolean;
   scratch: KlScratch;
+  /** KL_t of the candidate, evaluated inside the forward pass. */
+  klStep: (t: number) => void;
 }
 
 function measureKl(c: Ctx): void {
   const { ws, d, prev } = c;
   if (!c.usePrevDistr) {
-    forwardRaw(ws.ctrl, d, ws.marg.mu, ws.marg.sigma, ws.fwd, d.T, d.dX, d.dU);
-    trajDistrKlSelf(ws.marg, ws.ctrl, prev, ws.kl, c.scratch);
+    forwardRaw(ws.ctrl, d, ws.marg.mu, ws.marg.sigma, ws.fwd, d.T, d.dX, d.dU, c.klStep);
   } else {
     trajDistrKlAlt(ws.margPrev, ws.ctrl, prev, ws.kl, c.scratch);
   }
@@ -171,7 +172,17 @@ export function trajOptUpdate(input: TrajOptInput): TrajOptResult {
     throw new InvalidArgumentError('minEta/maxEta', '0 < minEta < maxEta', { minEta0, maxEta0 });
   }
   if (hooks.nu) checkNu(hooks.nu, T);
-  const ctx: Ctx = { d, prev, ws, usePrevDistr, scratch: klScratch(dX, dU) };
+  const scratch = klScratch(dX, dU);
+  const ctx: Ctx = {
+    d,
+    prev,
+    ws,
+    usePrevDistr,
+    scratch,
+    klStep: (t) => {
+      ws.kl[t] = klSelfAt(t, ws.marg, ws.ctrl, prev, scratch);
+    },
+  };
   if (usePrevDistr) forwardRaw(prev, d, ws.margPrev.mu, ws.margPrev.sigma, ws.fwd, T, dX, dU);
   const trace: DgdTraceEntry[] = [];
   let calls = 0;

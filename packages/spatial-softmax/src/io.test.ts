@@ -80,6 +80,7 @@ describe('exportPolicy / loadPolicy', () => {
       opt.asPolicy().act(new Float64Array(0), o, 0, noise, u1);
       pol.act(new Float64Array(0), o, 0, noise, u2);
       expect(Array.from(u2)).toEqual(Array.from(u1));
+      expect(() => pol.featurePoints(tg.obs, 20)).toThrow(/visuomotor CNN/);
       pol.dispose();
       // Resume: same outputs, and training continues.
       const opt2 = await loadPolicyOptimizer(dir, { iterations: 5 });
@@ -113,6 +114,10 @@ describe('exportPolicy / loadPolicy', () => {
       expect(file.normalization?.idx).toEqual([0, 1, 2, 3]);
       const pol = await loadPolicy(dir);
       expect(Array.from(pol.mean(tg.obs, 6))).toEqual(Array.from(opt.prob(tg.obs, 1, 6).mu));
+      const fp = pol.featurePoints(tg.obs, 6);
+      expect(fp.length).toBe(6 * 2 * 3);
+      expect(Array.from(fp)).toEqual(Array.from(opt.asPolicy().featurePoints(tg.obs, 6)));
+      for (const x of fp) expect(Math.abs(x)).toBeLessThanOrEqual(1);
       pol.dispose();
     } finally {
       opt.dispose();

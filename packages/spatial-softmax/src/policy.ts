@@ -7,12 +7,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   assertShape,
+  InvalidArgumentError,
   NonFiniteError,
   type Policy,
   type PolicyProb,
   ShapeError,
 } from '@visuomotor/contracts';
-import type { PolicyNetwork } from './networks.js';
+import type { PolicyNetwork, VisuomotorCnn } from './networks.js';
 
 /**
  * Observation normalisation o' = o * scale + bias on the robot-state entries (`idx`); image
@@ -182,6 +183,40 @@ export class TfPolicy implements Policy {
   mean(obs: Float64Array | Float32Array, B: number): Float64Array {
     assertShape('obs', obs, [B, this.dO]);
     return meanActions(this.state, obs, B);
+  }
+
+  /**
+   * Feature points of a visuomotor CNN policy at observations `[B, dO]`: `[B, 2F]`, interleaved
+   * (x, y) in the network's image coordinates (see `coords`). Throws for networks without
+   * feature points (MLPs).
+   */
+  featurePoints(obs: Float64Array | Float32Array, B: number): Float64Array {
+    const net = this.state.net as Partial<VisuomotorCnn>;
+    if (typeof net.featurePoints !== 'function') {
+      throw new InvalidArgumentError(
+        'policy network',
+        'a visuomotor CNN',
+        this.state.net.config.kind,
+      );
+    }
+    assertShape('obs', obs, [B, this.dO]);
+    const chunk = defaultEvalBatch(this.state.net);
+    const buf = new Float32Array(Math.min(chunk, B) * this.dO);
+    let out: Float64Array | undefined;
+    for (let r0 = 0; r0 < B; r0 += chunk) {
+      const rows = Math.min(chunk, B - r0);
+      normalizeRows(obs, this.dO, this.state.norm, buf, rows, r0);
+      const fp = tf.tidy(() =>
+        (net as VisuomotorCnn).featurePoints(
+          tf.tensor2d(buf.subarray(0, rows * this.dO), [rows, this.dO]),
+        ),
+      );
+      const k = fp.shape[1];
+      out ??= new Float64Array(B * k);
+      out.set(fp.dataSync(), r0 * k);
+      fp.dispose();
+    }
+    return out ?? new Float64Array(0);
   }
 
   /** The action distribution at observations `[N, T, dO]`. */

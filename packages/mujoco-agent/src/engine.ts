@@ -456,6 +456,9 @@ export class EngineData {
    * simulation) since the last reset. Slow (copies the warning table): call once per rollout.
    */
   divergenceWarnings(): number {
+    // Items read from the table are copies in both builds (delete them); the table itself is a
+    // copy in mujoco-js (delete it) but owned by the MjData in @mujoco/mujoco (deleting it
+    // corrupts the MjData).
     const v = this.raw.warning;
     let n = 0;
     try {
@@ -463,11 +466,11 @@ export class EngineData {
         const stat = v.get(w);
         if (stat) {
           n += stat.number;
-          stat.delete?.();
+          stat.delete();
         }
       }
     } finally {
-      v.delete();
+      if (this.model.engine.kind === 'mujoco-js') v.delete();
     }
     return n;
   }

@@ -3,6 +3,7 @@ import type {
   LinearGaussianDynamics,
   QuadraticCost,
 } from '@visuomotor/contracts';
+import { LqrNonFiniteError } from './errors.js';
 import { symABAt } from './kernels.js';
 import { checkController, checkCost, checkDynamics } from './validate.js';
 import { type TrajectoryMarginals, zeroMarginals } from './workspace.js';
@@ -44,7 +45,20 @@ export function forward(
   const res = out ?? zeroMarginals(T, dX, dU);
   const sc = scratch && scratch.G.length >= dX * (dX + dU) ? scratch : forwardScratch(dX, dU);
   forwardRaw(controller, dynamics, res.mu, res.sigma, sc, T, dX, dU);
+  assertFiniteMarginals(res, 'forward');
   return res;
+}
+
+/** @internal Throw {@link LqrNonFiniteError} when a mean or a variance is not finite. */
+export function assertFiniteMarginals(m: TrajectoryMarginals, where: string): void {
+  const n = m.dX + m.dU;
+  for (let t = 0; t < m.T; t++) {
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(m.mu[t * n + i]) || !Number.isFinite(m.sigma[t * n * n + i * n + i])) {
+        throw new LqrNonFiniteError(`${where}: state-action marginal`, t, { index: i });
+      }
+    }
+  }
 }
 
 /** @internal Allocation-free forward pass into mu, sigma (no validation). */
@@ -201,6 +215,7 @@ export function estimateCostFromMarginals(
       lin += mu[mo + i] * cv[mo + i];
     }
     res[t] = cc[t] + 0.5 * tr + 0.5 * quad + lin;
+    if (!Number.isFinite(res[t])) throw new LqrNonFiniteError('estimateCost', t, { value: res[t] });
   }
   return res;
 }

@@ -171,6 +171,18 @@ describe('errors', () => {
     ).toThrow(NotPositiveDefiniteQuuError);
   });
 
+  it('never passes NaN on silently', () => {
+    const c = { ...p.controller, K: p.controller.K.slice() };
+    c.K[5] = Number.NaN;
+    expect(() => forward(c, p.dynamics)).toThrow(LqrNonFiniteError);
+    const cost = { ...p.cost, cc: p.cost.cc.slice() };
+    cost.cc[2] = Number.NaN;
+    expect(() => estimateCost(p.controller, p.dynamics, cost)).toThrow(LqrNonFiniteError);
+    const m = forward(p.controller, p.dynamics);
+    m.sigma[0] = Number.NaN;
+    expect(() => trajDistrKl(m, p.controller, c)).toThrow(LqrNonFiniteError);
+  });
+
   it('validates shapes and arguments', () => {
     const bad = { ...p.dynamics, fv: new Float64Array(3) };
     expect(() => forward(p.controller, bad)).toThrow(ShapeError);

@@ -15,7 +15,7 @@ import {
   controllerKlTerms,
   resolveBackwardOptions,
 } from './backward.js';
-import { ReferenceCrashError } from './errors.js';
+import { LqrNonFiniteError, ReferenceCrashError } from './errors.js';
 import { forwardRaw } from './forward.js';
 import { npMean, npSum } from './kernels.js';
 import { type KlScratch, klScratch, klSelfAt, trajDistrKlAlt } from './kl.js';
@@ -340,6 +340,16 @@ export function trajOptUpdate(input: TrajOptInput): TrajOptResult {
     etaOut = eta;
     if (!converged && o.etaOnNonConvergence === 'used' && trace.length > 0) {
       etaOut = (trace[trace.length - 1].etaOut as Float64Array).slice();
+    }
+  }
+  for (let i = 0; i < ws.ctrl.K.length; i++) {
+    if (!Number.isFinite(ws.ctrl.K[i])) {
+      throw new LqrNonFiniteError('trajOptUpdate: controller gain K', Math.floor(i / (dU * dX)));
+    }
+  }
+  for (let i = 0; i < ws.ctrl.k.length; i++) {
+    if (!Number.isFinite(ws.ctrl.k[i])) {
+      throw new LqrNonFiniteError('trajOptUpdate: controller offset k', Math.floor(i / dU));
     }
   }
   const marg = usePrevDistr ? ws.margPrev : ws.marg;

@@ -4,6 +4,7 @@ import { pr2Problem } from '../bench/pr2.js';
 import { backward, controllerKlCost, controllerKlTerms } from './backward.js';
 import {
   EtaOutOfBoundsError,
+  LqrNonFiniteError,
   NonFiniteDynamicsError,
   NotPositiveDefiniteQuuError,
 } from './errors.js';

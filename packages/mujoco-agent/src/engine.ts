@@ -66,7 +66,21 @@ export const GeomType = {
  * Compile the engine's wasm binary once, to share between worker threads
  * (a `WebAssembly.Module` can be posted to a worker).
  */
-export async function compileEngineWasm(kind: EngineKind = ENGINE): Promise<CompiledWasm> {
+export function compileEngineWasm(kind: EngineKind = ENGINE): Promise<CompiledWasm> {
+  // One module per build and process: engines and pool workers instantiated from it share the
+  // compiled code, including what V8 has tiered up (optimised) so far.
+  let p = compiled.get(kind);
+  if (!p) {
+    p = compileWasm(kind);
+    p.catch(() => compiled.delete(kind));
+    compiled.set(kind, p);
+  }
+  return p;
+}
+
+const compiled = new Map<EngineKind, Promise<CompiledWasm>>();
+
+async function compileWasm(kind: EngineKind): Promise<CompiledWasm> {
   if (kind === '@mujoco/mujoco') {
     const bytes = await readFile(require_.resolve('@mujoco/mujoco/mujoco.wasm'));
     return WA.compile(bytes);

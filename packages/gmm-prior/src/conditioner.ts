@@ -1,10 +1,12 @@
 /**
  * Conditioning of a joint Gaussian on its first nA coordinates, specialised for the per-step
- * dynamics and policy fits: contiguous row-major inputs, hoisted offsets and independent
- * accumulators, no allocation per call. It performs the same floating-point operations in the
- * same order as `GaussianConditioner` of @visuomotor/linalg (LU with partial pivoting as
- * numpy.linalg.solve; W = (Sigma_aa⁻¹ Sigma_ab)ᵀ, c = mu_b − W mu_a,
- * S = Sigma_bb − (W Sigma_aa) Wᵀ, symmetrised), so results are bit-identical to it.
+ * dynamics and policy fits: contiguous row-major inputs, hoisted offsets, unrolled loops and
+ * independent accumulators, no allocation per call. It performs the floating-point operations
+ * of `GaussianConditioner` of @visuomotor/linalg in the same order (LU with partial pivoting
+ * as numpy.linalg.solve; W = (Sigma_aa⁻¹ Sigma_ab)ᵀ, c = mu_b − W mu_a,
+ * S = Sigma_bb − (W Sigma_aa) Wᵀ, symmetrised), except that exactly-zero multipliers are not
+ * skipped (they add ±0, which leaves finite values unchanged), so results are identical to it
+ * for finite inputs.
  *
  * @internal
  */

@@ -591,19 +591,95 @@ export class Gmm {
         out[ok + p + 2] = base - 0.5 * ss2 + lmk;
         out[ok + p + 3] = base - 0.5 * ss3 + lmk;
       }
-      for (; p < n; p++) {
-        const po = p * D;
-        let ss = 0;
-        for (let i = 0; i < D; i++) {
-          const ri = lo + i * D;
-          let s = pts[po + i] - mu[mo + i];
-          for (let j = 0; j < i; j++) s -= L[ri + j] * z[j];
-          const zi = s / L[ri + i];
-          z[i] = zi;
-          ss += zi * zi;
+    }
+    // The remaining points (fewer than four), four (point, cluster) pairs side by side.
+    const n4 = n - (n % 4);
+    if (n4 < n) this.estepPairs(pts, n, out, c0, n4);
+  }
+
+  /** E-step of the points [p0, n) against every cluster, four (point, cluster) pairs at a time. */
+  private estepPairs(
+    pts: Float64Array,
+    n: number,
+    out: Float64Array,
+    c0: number,
+    p0: number,
+  ): void {
+    const { K, D } = this;
+    const L = this.chol;
+    const z = this.zb;
+    const mu = this.mu;
+    const hl = this.halfLogDet;
+    const lm = this.logmass;
+    const total = (n - p0) * K;
+    let idx = 0;
+    for (; idx + 3 < total; idx += 4) {
+      const pa = p0 + Math.floor(idx / K);
+      const ka = idx % K;
+      const pb = p0 + Math.floor((idx + 1) / K);
+      const kb = (idx + 1) % K;
+      const pc = p0 + Math.floor((idx + 2) / K);
+      const kc = (idx + 2) % K;
+      const pd = p0 + Math.floor((idx + 3) / K);
+      const kd = (idx + 3) % K;
+      const la = ka * D * D;
+      const lb = kb * D * D;
+      const lc = kc * D * D;
+      const ld = kd * D * D;
+      let ssa = 0;
+      let ssb = 0;
+      let ssc = 0;
+      let ssd = 0;
+      for (let i = 0; i < D; i++) {
+        const iD = i * D;
+        let sa = pts[pa * D + i] - mu[ka * D + i];
+        let sb = pts[pb * D + i] - mu[kb * D + i];
+        let sc = pts[pc * D + i] - mu[kc * D + i];
+        let sd = pts[pd * D + i] - mu[kd * D + i];
+        const ra = la + iD;
+        const rb = lb + iD;
+        const rc = lc + iD;
+        const rd = ld + iD;
+        for (let j = 0; j < i; j++) {
+          sa -= L[ra + j] * z[j];
+          sb -= L[rb + j] * z[D + j];
+          sc -= L[rc + j] * z[2 * D + j];
+          sd -= L[rd + j] * z[3 * D + j];
         }
-        out[ok + p] = base - 0.5 * ss + lmk;
+        const za = sa / L[ra + i];
+        const zb = sb / L[rb + i];
+        const zc = sc / L[rc + i];
+        const zd = sd / L[rd + i];
+        z[i] = za;
+        z[D + i] = zb;
+        z[2 * D + i] = zc;
+        z[3 * D + i] = zd;
+        ssa += za * za;
+        ssb += zb * zb;
+        ssc += zc * zc;
+        ssd += zd * zd;
       }
+      out[ka * n + pa] = c0 - hl[ka] - 0.5 * ssa + lm[ka];
+      out[kb * n + pb] = c0 - hl[kb] - 0.5 * ssb + lm[kb];
+      out[kc * n + pc] = c0 - hl[kc] - 0.5 * ssc + lm[kc];
+      out[kd * n + pd] = c0 - hl[kd] - 0.5 * ssd + lm[kd];
+    }
+    for (; idx < total; idx++) {
+      const p = p0 + Math.floor(idx / K);
+      const k = idx % K;
+      const lo = k * D * D;
+      const po = p * D;
+      const mo = k * D;
+      let ss = 0;
+      for (let i = 0; i < D; i++) {
+        const ri = lo + i * D;
+        let s = pts[po + i] - mu[mo + i];
+        for (let j = 0; j < i; j++) s -= L[ri + j] * z[j];
+        const zi = s / L[ri + i];
+        z[i] = zi;
+        ss += zi * zi;
+      }
+      out[k * n + p] = c0 - hl[k] - 0.5 * ss + lm[k];
     }
   }
 

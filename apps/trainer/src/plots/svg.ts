@@ -185,7 +185,7 @@ export function lineChart(o: LineChartOptions): string {
     xhi += 1;
   }
   let xt = niceTicks(xlo, xhi, 6);
-  if (o.integerX) xt = xt.filter((x) => Number.isInteger(x));
+  if (o.integerX) xt = xt.filter((x) => Number.isInteger(x) && x >= xlo && x <= xhi);
   if (xt.length < 2) xt = [xlo, xhi];
   const yt = niceTicks(ylo, yhi, 5);
   const f: Frame = {

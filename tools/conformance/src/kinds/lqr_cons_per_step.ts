@@ -1,5 +1,5 @@
 import { trajOptUpdate } from '@visuomotor/lqr';
-import { arr, has, list, num, obj } from '../fixture.js';
+import { arr, has, isNDArray, list, num, obj } from '../fixture.js';
 import type { KindHandler } from '../kinds.js';
 import {
   checkController,
@@ -21,7 +21,8 @@ export const handler: KindHandler = {
     const { T, dX, dU } = dyn;
     const cost = costFromFixture(obj(fx, 'inputs.traj_info'), dX, dU);
     const prev = controllerFromFixture(obj(fx, 'inputs.prev_controller'));
-    const eta0 = num(fx, 'inputs.eta0');
+    const e0 = obj(fx, 'inputs').eta0;
+    const eta0 = isNDArray(e0) && e0.data.length > 1 ? e0.data.slice() : num(fx, 'inputs.eta0');
     const stepMult = num(fx, 'inputs.step_mult');
     const base = obj(fx, 'inputs').base_kl_step;
     const klStep =

@@ -45,7 +45,13 @@ export {
 export { gaussianKernel, generateNoise, type NoiseOptions, Rng } from './noise.js';
 export { type ActFn, callbackPolicy, LinearGaussianPolicy, zeroPolicy } from './policy.js';
 export { type PoolOptions, RolloutPool } from './pool.js';
-export { type PolicySpec, policyFromSpec, type RolloutRequest } from './protocol.js';
+export {
+  type PolicyDims,
+  type PolicyFactory,
+  type PolicySpec,
+  policyFromSpec,
+  type RolloutRequest,
+} from './protocol.js';
 export { type Frame, RayRenderer } from './render.js';
 export { Simulator, stateLayoutOf } from './sim.js';
 export type { TaskCamera, TaskCondition, TaskSpec } from './task.js';

@@ -1,12 +1,17 @@
 import { zeroController } from '@visuomotor/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MujocoAgent } from './agent.js';
-import { SimulationError } from './errors.js';
+import { SimulationError, TaskConfigError } from './errors.js';
 import { LinearGaussianPolicy } from './policy.js';
 import { RolloutPool } from './pool.js';
-import type { PolicySpec, RolloutRequest } from './protocol.js';
+import { type PolicySpec, policyFromSpec, type RolloutRequest } from './protocol.js';
 
 const T = 30;
+
+function feedback(args: { gain: number }) {
+  const url = new URL('./test-fixtures/feedback-policy.ts', import.meta.url).href;
+  return policyFromSpec({ kind: 'module', url, args }, { T, dX: 26, dU: 7, dO: 20 });
+}
 let pool: RolloutPool;
 let agent: MujocoAgent;
 
@@ -70,6 +75,22 @@ describe('RolloutPool', () => {
         Buffer.from(again[reqs.length - 1 - i].X.buffer).equals(Buffer.from(samples[i].X.buffer)),
       ).toBe(true);
     }
+  });
+
+  it('builds any policy in the worker from a module factory', async () => {
+    const url = new URL('./test-fixtures/feedback-policy.ts', import.meta.url).href;
+    const [s] = await pool.sampleMany([
+      { policy: { kind: 'module', url, args: { gain: 5 } }, condition: 1, seed: 9 },
+    ]);
+    const ref = agent.sampleSync(await feedback({ gain: 5 }), 1, { seed: 9 });
+    expect(Buffer.from(s.X.buffer).equals(Buffer.from(ref.X.buffer))).toBe(true);
+    const err = await pool
+      .sampleMany([
+        { policy: { kind: 'module', url, exportName: 'notAFactory' }, condition: 0, seed: 0 },
+      ])
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(TaskConfigError);
+    expect(String(err.message)).toMatch(/no function export "notAFactory"/);
   });
 
   it('keeps worker heaps flat over hundreds of pooled rollouts', async () => {

@@ -58,7 +58,8 @@ port.on('message', async (msg: ToWorker) => {
     return;
   }
   try {
-    const policies: Policy[] = msg.policies.map((p) => policyFromSpec(p, a.dU));
+    const dims = { T: a.T, dX: a.dX, dU: a.dU, dO: a.dO };
+    const policies: Policy[] = await Promise.all(msg.policies.map((p) => policyFromSpec(p, dims)));
     const results: { index: number; sample: Sample }[] = [];
     const transfer: ArrayBuffer[] = [];
     for (const job of msg.jobs) {

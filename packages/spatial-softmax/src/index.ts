@@ -33,9 +33,15 @@ export {
   POLICY_FORMAT,
   POLICY_FORMAT_VERSION,
   type PolicyFile,
+  type PolicySnapshot,
+  policyFromSnapshot,
+  policyStateFromSnapshot,
+  readSnapshot,
   readTrainingState,
   savePolicyState,
   saveTrainingState,
+  snapshotPolicy,
+  writeSnapshot,
 } from './io.js';
 export {
   buildNetwork,

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { PolicyFormatError } from './errors.js';
-import { loadPolicy, loadPolicyOptimizer, type PolicyFile } from './io.js';
+import { loadPolicy, loadPolicyOptimizer, type PolicyFile, policyFromSnapshot } from './io.js';
 import { mlp, visuomotorCnn } from './networks.js';
 import { createPolicyOptimizer } from './policy-opt.js';
 import { Rng } from './rng.js';
@@ -82,6 +82,14 @@ describe('exportPolicy / loadPolicy', () => {
       expect(Array.from(u2)).toEqual(Array.from(u1));
       expect(() => pol.featurePoints(tg.obs, 20)).toThrow(/visuomotor CNN/);
       pol.dispose();
+      // In memory, across a structured clone (what postMessage does): the same policy.
+      const snap = structuredClone(opt.snapshot());
+      const fromSnap = policyFromSnapshot(snap);
+      expect(Array.from(fromSnap.prob(tg.obs, 2, 10).mu)).toEqual(Array.from(a.mu));
+      fromSnap.dispose();
+      expect(() => policyFromSnapshot({ ...snap, weightData: new ArrayBuffer(8) })).toThrow(
+        PolicyFormatError,
+      );
       // Resume: same outputs, and training continues.
       const opt2 = await loadPolicyOptimizer(dir, { iterations: 5 });
       expect(Array.from(opt2.prob(tg.obs, 2, 10).mu)).toEqual(Array.from(a.mu));

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AdamState } from './adam.js';
 import { type BackendOptions, initBackend } from './backend.js';
 import { PolicyFormatError } from './errors.js';
-import { buildNetwork, type NetworkConfig, type PolicyNetwork } from './networks.js';
+import { buildNetwork, type NetworkConfig } from './networks.js';
 import { type ObsNormalization, type PolicyState, TfPolicy } from './policy.js';
 import { PolicyOptimizerTf, type PolicyOptTfOptions, type TrainingState } from './policy-opt.js';
 
@@ -208,34 +208,31 @@ export function fileSystemHandler(dir: string): FileSystemHandler {
   };
 }
 
-/** Named weights of a network, as the model format stores them. */
-function namedWeights(net: PolicyNetwork): tf.NamedTensorMap {
-  const m: tf.NamedTensorMap = {};
-  for (const w of net.weights) m[w.name] = w.variable;
-  return m;
+/**
+ * A policy in memory: `policy.json` contents plus the weights in the TensorFlow.js weights
+ * format (float32 little-endian, concatenated in manifest order). Plain data (structured-clone
+ * and `postMessage` safe; transfer `weightData`), so it can cross to rollout workers, which
+ * rebuild the policy synchronously with {@link policyFromSnapshot}.
+ */
+export interface PolicySnapshot {
+  policy: PolicyFile;
+  weightSpecs: tf.io.WeightsManifestEntry[];
+  weightData: ArrayBuffer;
 }
 
-/**
- * Write a policy (network weights, normalisation, covariance) to `dir`.
- *
- * @returns the `policy.json` contents
- */
-export async function savePolicyState(dir: string, state: PolicyState): Promise<PolicyFile> {
+/** Snapshot the current network weights, normalisation and covariance (synchronous). */
+export function snapshotPolicy(state: PolicyState): PolicySnapshot {
   const { net, norm, variance } = state;
-  const { data, specs } = await tf.io.encodeWeights(namedWeights(net));
-  await fileSystemHandler(dir).save({
-    modelTopology: {
-      network: net.config,
-      dO: net.dO,
-      dU: net.dU,
-    } as unknown as tf.io.ModelArtifacts['modelTopology'],
-    format: 'visuomotor-tfjs-core',
-    generatedBy: `TensorFlow.js tfjs-core v${tf.version_core}`,
-    convertedBy: null,
-    weightSpecs: specs,
-    weightData: data,
-  });
-  const file: PolicyFile = {
+  const total = net.weights.reduce((a, w) => a + w.variable.size, 0);
+  const data = new Float32Array(total);
+  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
+  let off = 0;
+  for (const w of net.weights) {
+    data.set(w.variable.dataSync() as Float32Array, off);
+    off += w.variable.size;
+    weightSpecs.push({ name: w.name, shape: [...w.variable.shape], dtype: 'float32' });
+  }
+  const policy: PolicyFile = {
     format: POLICY_FORMAT,
     version: POLICY_FORMAT_VERSION,
     dO: net.dO,
@@ -248,8 +245,137 @@ export async function savePolicyState(dir: string, state: PolicyState): Promise<
     variance: Array.from(variance),
     writtenBy: { tfjsCore: tf.version_core, backend: tf.getBackend() },
   };
-  writeFileSync(join(dir, POLICY_JSON), `${JSON.stringify(file, null, 2)}\n`);
-  return file;
+  return { policy, weightSpecs, weightData: data.buffer };
+}
+
+function checkPolicyFile(file: PolicyFile, where: string): void {
+  if (!file || file.format !== POLICY_FORMAT || file.version !== POLICY_FORMAT_VERSION) {
+    throw new PolicyFormatError(
+      `${where}: expected format ${POLICY_FORMAT} v${POLICY_FORMAT_VERSION}, got ${file?.format} v${file?.version}`,
+      { where, format: file?.format, version: file?.version },
+    );
+  }
+  if (!Array.isArray(file.variance) || file.variance.length !== file.dU) {
+    throw new PolicyFormatError(`${where}: variance must have dU = ${file.dU} entries`, { where });
+  }
+}
+
+/**
+ * Rebuild a policy state from a snapshot (synchronous; the backend must be initialised).
+ *
+ * @throws {@link PolicyFormatError} for a foreign format or weights that do not fit the network
+ */
+export function policyStateFromSnapshot(
+  snap: PolicySnapshot,
+  where = 'policy snapshot',
+): PolicyState {
+  const file = snap.policy;
+  checkPolicyFile(file, where);
+  const offsets = new Map<string, { off: number; size: number }>();
+  let off = 0;
+  for (const spec of snap.weightSpecs) {
+    if (spec.dtype !== 'float32') {
+      throw new PolicyFormatError(
+        `${where}: weight ${spec.name} is ${spec.dtype}, expected float32`,
+        {
+          where,
+          weight: spec.name,
+        },
+      );
+    }
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    offsets.set(spec.name, { off, size });
+    off += size;
+  }
+  if (snap.weightData.byteLength < 4 * off) {
+    throw new PolicyFormatError(
+      `${where}: weight data has ${snap.weightData.byteLength} bytes, the manifest needs ${4 * off}`,
+      {
+        where,
+      },
+    );
+  }
+  const data = new Float32Array(snap.weightData, 0, off);
+  const net = buildNetwork(file.network, file.dO, file.dU, 0);
+  try {
+    for (const w of net.weights) {
+      const e = offsets.get(w.name);
+      if (!e || e.size !== w.variable.size) {
+        throw new PolicyFormatError(`${where}: weight ${w.name} is missing or has the wrong size`, {
+          where,
+          weight: w.name,
+          expected: w.variable.shape,
+          got: e?.size,
+        });
+      }
+      tf.tidy(() =>
+        w.variable.assign(tf.tensor(data.subarray(e.off, e.off + e.size), w.variable.shape)),
+      );
+    }
+  } catch (err) {
+    net.dispose();
+    throw err;
+  }
+  const norm: ObsNormalization | null = file.normalization
+    ? {
+        idx: file.normalization.idx,
+        scale: Float64Array.from(file.normalization.scale),
+        bias: Float64Array.from(file.normalization.bias),
+      }
+    : null;
+  return { net, norm, variance: Float64Array.from(file.variance) };
+}
+
+/**
+ * A standalone {@link TfPolicy} from a snapshot, synchronously (e.g. in a rollout worker after
+ * `await initBackend()`).
+ */
+export function policyFromSnapshot(snap: PolicySnapshot): TfPolicy {
+  return new TfPolicy(policyStateFromSnapshot(snap), true);
+}
+
+/** Write a snapshot to `dir`: `model.json` + `weights.bin` and `policy.json`. */
+export async function writeSnapshot(dir: string, snap: PolicySnapshot): Promise<PolicyFile> {
+  const { policy } = snap;
+  await fileSystemHandler(dir).save({
+    modelTopology: {
+      network: policy.network,
+      dO: policy.dO,
+      dU: policy.dU,
+    } as unknown as tf.io.ModelArtifacts['modelTopology'],
+    format: 'visuomotor-tfjs-core',
+    generatedBy: `TensorFlow.js tfjs-core v${tf.version_core}`,
+    convertedBy: null,
+    weightSpecs: snap.weightSpecs,
+    weightData: snap.weightData,
+  });
+  writeFileSync(join(dir, POLICY_JSON), `${JSON.stringify(policy, null, 2)}\n`);
+  return policy;
+}
+
+/** Read a directory written by {@link exportPolicy} into a snapshot. */
+export async function readSnapshot(dir: string): Promise<PolicySnapshot> {
+  const policy = readPolicyFile(dir);
+  const artifacts = await fileSystemHandler(dir).load();
+  const data = artifacts.weightData;
+  return {
+    policy,
+    weightSpecs: artifacts.weightSpecs ?? [],
+    weightData: data
+      ? Array.isArray(data)
+        ? tf.io.concatenateArrayBuffers(data)
+        : data
+      : new ArrayBuffer(0),
+  };
+}
+
+/**
+ * Write a policy (network weights, normalisation, covariance) to `dir`.
+ *
+ * @returns the `policy.json` contents
+ */
+export function savePolicyState(dir: string, state: PolicyState): Promise<PolicyFile> {
+  return writeSnapshot(dir, snapshotPolicy(state));
 }
 
 /** Options of {@link exportPolicy}. */
@@ -282,20 +408,7 @@ function readPolicyFile(dir: string): PolicyFile {
       file: POLICY_JSON,
     });
   }
-  if (file.format !== POLICY_FORMAT || file.version !== POLICY_FORMAT_VERSION) {
-    throw new PolicyFormatError(
-      `${join(dir, POLICY_JSON)}: expected format ${POLICY_FORMAT} v${POLICY_FORMAT_VERSION}, got ${file.format} v${file.version}`,
-      { dir, format: file.format, version: file.version },
-    );
-  }
-  if (!Array.isArray(file.variance) || file.variance.length !== file.dU) {
-    throw new PolicyFormatError(
-      `${join(dir, POLICY_JSON)}: variance must have dU = ${file.dU} entries`,
-      {
-        dir,
-      },
-    );
-  }
+  checkPolicyFile(file, join(dir, POLICY_JSON));
   return file;
 }
 
@@ -305,39 +418,7 @@ function readPolicyFile(dir: string): PolicyFile {
  * @throws {@link PolicyFormatError} for missing files, wrong formats or mismatched weights
  */
 export async function loadPolicyState(dir: string): Promise<PolicyState> {
-  const file = readPolicyFile(dir);
-  const artifacts = await fileSystemHandler(dir).load();
-  const data = artifacts.weightData;
-  const tensors = tf.io.decodeWeights(
-    data ? (Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data) : new ArrayBuffer(0),
-    artifacts.weightSpecs ?? [],
-  );
-  const net = buildNetwork(file.network, file.dO, file.dU, 0);
-  try {
-    for (const w of net.weights) {
-      const t = tensors[w.name];
-      if (!t || t.size !== w.variable.size) {
-        throw new PolicyFormatError(
-          `${join(dir, WEIGHTS_BIN)}: weight ${w.name} is missing or has the wrong size`,
-          { dir, weight: w.name, expected: w.variable.shape, got: t?.shape },
-        );
-      }
-      tf.tidy(() => w.variable.assign(tf.reshape(t, w.variable.shape)));
-    }
-  } catch (e) {
-    net.dispose();
-    throw e;
-  } finally {
-    for (const t of Object.values(tensors)) t.dispose();
-  }
-  const norm: ObsNormalization | null = file.normalization
-    ? {
-        idx: file.normalization.idx,
-        scale: Float64Array.from(file.normalization.scale),
-        bias: Float64Array.from(file.normalization.bias),
-      }
-    : null;
-  return { net, norm, variance: Float64Array.from(file.variance) };
+  return policyStateFromSnapshot(await readSnapshot(dir), dir);
 }
 
 /**

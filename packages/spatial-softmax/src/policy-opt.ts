@@ -16,7 +16,13 @@ import {
 } from '@visuomotor/contracts';
 import { type AdamState, HostAdam } from './adam.js';
 import { type BackendOptions, initBackend } from './backend.js';
-import { type ExportOptions, exportPolicy, type PolicyFile } from './io.js';
+import {
+  type ExportOptions,
+  exportPolicy,
+  type PolicyFile,
+  type PolicySnapshot,
+  snapshotPolicy,
+} from './io.js';
 import { buildNetwork, type NetworkConfig, type PolicyNetwork } from './networks.js';
 import {
   normalizeRows,
@@ -562,7 +568,16 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
     return exportPolicy(dir, this, options);
   }
 
-  /** Release the network's variables and the optimiser's slots. */
+  /**
+   * The current policy as plain data (weights, normalisation, covariance) for rollout workers:
+   * `policyFromSnapshot(snapshot)` rebuilds it synchronously on the other side.
+   */
+  snapshot(): PolicySnapshot {
+    this.checkAlive();
+    return snapshotPolicy(this.state);
+  }
+
+  /** Release the network's variables. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -50,11 +50,17 @@ export interface GmmDynamicsPriorState {
  * clusters that explain that step's points; it also supplies the initial-state prior.
  */
 export class GmmDynamicsPrior implements DynamicsPrior {
+  /** The mixture over [x_t, u_t, x_{t+1}] points (parameters, EM state). */
   readonly gmm: Gmm;
+  /** See {@link GmmDynamicsPriorOptions.minSamplesPerCluster}. */
   readonly minSamplesPerCluster: number;
+  /** See {@link GmmDynamicsPriorOptions.maxClusters}. */
   readonly maxClusters: number;
+  /** See {@link GmmDynamicsPriorOptions.maxSamples}. */
   readonly maxSamples: number;
+  /** See {@link GmmDynamicsPriorOptions.strength}. */
   readonly strength: number;
+  /** See {@link GmmDynamicsPriorOptions.windowKeepsOneLess}. */
   readonly windowKeepsOneLess: boolean;
   private X: Float64Array | null = null;
   private U: Float64Array | null = null;
@@ -276,10 +282,13 @@ export function chooseK(points: number, minSamplesPerCluster: number, maxCluster
 
 /** The "none" dynamics prior: the fit falls back to ordinary regression at every step. */
 export class NoDynamicsPrior implements DynamicsPrior {
+  /** Nothing to learn. */
   update(): void {}
+  /** No prior at any step. */
   eval(): null {
     return null;
   }
+  /** No initial-state prior. */
   initialState(): null {
     return null;
   }

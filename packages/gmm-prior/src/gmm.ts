@@ -134,7 +134,9 @@ export interface EmResult {
 export class Gmm {
   /** Effective quirk settings. */
   readonly quirks: Readonly<GmmQuirks>;
+  /** See {@link GmmOptions.warmStart}. */
   readonly warmStart: boolean;
+  /** See {@link GmmOptions.maxIterations}. */
   readonly maxIterations: number;
   /** The random source of the initial assignment. */
   rng: Rng;

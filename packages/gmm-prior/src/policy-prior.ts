@@ -252,11 +252,17 @@ export interface PolicyPriorGmmState {
  * samples (paper Section 4 / Appendix: the policy linearisation of BADMM).
  */
 export class PolicyPriorGmm implements PolicyPrior {
+  /** The mixture over [x_t, policy mean] points. */
   readonly gmm: Gmm;
+  /** See {@link PolicyPriorGmmOptions.minSamplesPerCluster}. */
   readonly minSamplesPerCluster: number;
+  /** See {@link PolicyPriorGmmOptions.maxClusters}. */
   readonly maxClusters: number;
+  /** See {@link PolicyPriorGmmOptions.maxSamples}. */
   readonly maxSamples: number;
+  /** See {@link PolicyPriorGmmOptions.strength}. */
   readonly strength: number;
+  /** Switches of the linearisation (see {@link PolicyFitQuirks}). */
   readonly quirks: Partial<PolicyFitQuirks>;
   private X: Float64Array | null = null;
   private obs: Float64Array | null = null;
@@ -393,6 +399,13 @@ export class PolicyPriorGmm implements PolicyPrior {
     return res;
   }
 
+  /**
+   * Fit the policy linearisation with this prior (see {@link fitPolicyLinearization}).
+   *
+   * @param X - states `[N, T, dX]`
+   * @param polMu - policy means `[N, T, dU]`
+   * @param polSig - policy covariances `[N, T, dU, dU]`
+   */
   fit(
     X: Float64Array,
     polMu: Float64Array,

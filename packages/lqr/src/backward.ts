@@ -241,7 +241,11 @@ export function controllerKlCost(
     const d = eta + maxEntTraj;
     const w = eta / d;
     const o = t * nn;
-    for (let i = 0; i < nn; i++) Ctt[i] = Cm[o + i] / d + w * PKLm[o + i];
+    for (let i = 0; i < nn; i++) {
+      // 0 / d is 0: skip the division for the (usually many) zero cost entries.
+      const c = Cm[o + i];
+      Ctt[i] = (c === 0 ? 0 : c / d) + w * PKLm[o + i];
+    }
     const v = t * n;
     for (let i = 0; i < n; i++) ct[i] = cv[v + i] / d + w * PKLv[v + i];
   };

@@ -286,6 +286,7 @@ export function klSelfAt(
   newC: LinearGaussianController,
   prevC: LinearGaussianController,
   s: KlScratch,
+  prevCache?: PrevKlCache,
 ): number {
   const { dX, dU } = marg;
   const n = dX + dU;
@@ -304,13 +305,18 @@ export function klSelfAt(
   const ko = t * dU * dX;
   const so = t * n * n;
   const mo = t * n;
-  const ldPrev = logDetChol(prevC.cholPolCovar, po, dU);
+  const ldPrev = prevCache ? prevCache.logDet[t] : logDetChol(prevC.cholPolCovar, po, dU);
   const ldNew = logDetChol(newC.cholPolCovar, po, dU);
   precisionFromChol(newC.cholPolCovar, po, dU, P);
   let trNew = 0;
   for (let a = 0; a < dU; a++)
     for (let b = 0; b < dU; b++) trNew += P[a * dU + b] * S[po + b * dU + a];
-  precisionFromChol(prevC.cholPolCovar, po, dU, P);
+  let Pp = P;
+  let pp = 0;
+  if (prevCache) {
+    Pp = prevCache.P;
+    pp = po;
+  } else precisionFromChol(prevC.cholPolCovar, po, dU, P);
   for (let i = 0; i < dU * dX; i++) Kd[i] = Kn[ko + i] - Kp[ko + i];
   for (let a = 0; a < dU; a++) {
     let v = kn[t * dU + a] - kp[t * dU + a];
@@ -349,16 +355,37 @@ export function klSelfAt(
         e1 += Z[zb + j + 1] * Kd[ka + j + 1];
       }
       if (j < dX) e0 += Z[zb + j] * Kd[ka + j];
-      trPrev += P[a * dU + b] * (S[po + b * dU + a] + (e0 + e1));
+      trPrev += Pp[pp + a * dU + b] * (S[po + b * dU + a] + (e0 + e1));
     }
   }
   let q = 0;
   for (let a = 0; a < dU; a++) {
     let v = 0;
-    for (let b = 0; b < dU; b++) v += P[a * dU + b] * r[b];
+    for (let b = 0; b < dU; b++) v += Pp[pp + a * dU + b] * r[b];
     q += r[a] * v;
   }
   const kl = 0.5 * (trPrev + q - trNew - ldNew + ldPrev);
   if (Number.isNaN(kl)) throw new LqrNonFiniteError('trajDistrKlSelf', t, { ldNew, ldPrev });
   return Math.max(kl, 0);
+}
+
+/** Per-update cache of the constraining controller's log-determinants `[T]` and precisions `[T, dU, dU]`. */
+export interface PrevKlCache {
+  logDet: Float64Array;
+  P: Float64Array;
+}
+
+/** @internal Build {@link PrevKlCache} for controller `c`. */
+export function prevKlCache(c: LinearGaussianController): PrevKlCache {
+  const { T, dU } = c;
+  const logDet = new Float64Array(T);
+  const P = new Float64Array(T * dU * dU);
+  const tmp = new Float64Array(dU * dU);
+  for (let t = 0; t < T; t++) {
+    const po = t * dU * dU;
+    logDet[t] = logDetChol(c.cholPolCovar, po, dU);
+    precisionFromChol(c.cholPolCovar, po, dU, tmp);
+    P.set(tmp, po);
+  }
+  return { logDet, P };
 }

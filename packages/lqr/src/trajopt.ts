@@ -18,7 +18,7 @@ import {
 import { LqrNonFiniteError, ReferenceCrashError } from './errors.js';
 import { forwardRaw } from './forward.js';
 import { npMean, npSum } from './kernels.js';
-import { type KlScratch, klScratch, klSelfAt, trajDistrKlAlt } from './kl.js';
+import { type KlScratch, klScratch, klSelfAt, prevKlCache, trajDistrKlAlt } from './kl.js';
 import { pyE2, pyF } from './pyfmt.js';
 import { checkController, checkCost, checkDynamics } from './validate.js';
 import { LqrWorkspace, type TrajectoryMarginals, zeroMarginals } from './workspace.js';
@@ -173,6 +173,7 @@ export function trajOptUpdate(input: TrajOptInput): TrajOptResult {
   }
   if (hooks.nu) checkNu(hooks.nu, T);
   const scratch = klScratch(dX, dU);
+  const cache = prevKlCache(prev);
   const ctx: Ctx = {
     d,
     prev,
@@ -180,7 +181,7 @@ export function trajOptUpdate(input: TrajOptInput): TrajOptResult {
     usePrevDistr,
     scratch,
     klStep: (t) => {
-      ws.kl[t] = klSelfAt(t, ws.marg, ws.ctrl, prev, scratch);
+      ws.kl[t] = klSelfAt(t, ws.marg, ws.ctrl, prev, scratch, cache);
     },
   };
   if (usePrevDistr) forwardRaw(prev, d, ws.margPrev.mu, ws.margPrev.sigma, ws.fwd, T, dX, dU);

@@ -516,7 +516,8 @@ export class EngineData {
    */
   jacSite(siteId: number, out: Float64Array): void {
     this.mj.mj_jacSite(this.model.raw, this.raw, this.jacp.view, this.jacr.view, siteId);
-    out.set(this.jacp.view.subarray(0, 3 * this.model.nv));
+    if (this.model.nv === 0) return;
+    out.set(this.jacp.view);
   }
 
   /**
@@ -586,10 +587,11 @@ export class EngineData {
         cutoff,
       );
     }
-    outGeom.set(b.geom.view.subarray(0, n));
-    outDist.set(b.dist.view.subarray(0, n));
+    // Buffers hold exactly n entries: copy whole views (no subarray object per frame).
+    outGeom.set(b.geom.view);
+    outDist.set(b.dist.view);
     if (wantNormal && outNormal && b.normal) {
-      outNormal.set(b.normal.view.subarray(0, 3 * n));
+      outNormal.set(b.normal.view);
       return true;
     }
     return outNormal === null;

@@ -11,7 +11,7 @@ import {
   type TrajOptResult,
   zeroMarginals,
 } from '../src/index.js';
-import { pr2Problem } from './pr2.js';
+import { pr2Problem } from '../src/pr2-problem.js';
 
 /**
  * Benchmarks at the PR2 arm's size (T = 100, dX = 26, dU = 7). The reference's numpy

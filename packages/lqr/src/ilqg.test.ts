@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { makeRandn } from '../bench/pr2.js';
-import { PENDULUM, pendulumCost, pendulumDynamics, swingUp } from '../examples/pendulum.js';
 import {
   type DifferentiableCost,
   type DifferentiableDynamics,
@@ -9,6 +7,8 @@ import {
   ilqg,
 } from './ilqg.js';
 import { solveLqr } from './lqr.js';
+import { PENDULUM, pendulumCost, pendulumDynamics, swingUp } from './pendulum.js';
+import { makeRandn } from './pr2-problem.js';
 
 describe('finite-difference helpers', () => {
   it('match the analytic pendulum Jacobian', () => {

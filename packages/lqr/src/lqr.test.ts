@@ -1,9 +1,9 @@
 import { gemm, Mat, solve } from '@visuomotor/linalg';
 import { describe, expect, it } from 'vitest';
-import { makeRandn } from '../bench/pr2.js';
 import { NotPositiveDefiniteQuuError } from './errors.js';
 import { finiteDifferenceHessian } from './ilqg.js';
 import { type LqrProblem, solveLqr } from './lqr.js';
+import { makeRandn } from './pr2-problem.js';
 
 /** A random stabilisable LQ problem with SPD stage costs. */
 function randomProblem(seed: number, T: number, dX: number, dU: number): LqrProblem {

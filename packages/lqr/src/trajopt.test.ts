@@ -1,6 +1,5 @@
 import { ShapeError } from '@visuomotor/contracts';
 import { describe, expect, it } from 'vitest';
-import { pr2Problem } from '../bench/pr2.js';
 import { backward, controllerKlCost, controllerKlTerms } from './backward.js';
 import {
   EtaOutOfBoundsError,
@@ -11,6 +10,7 @@ import {
 import { estimateCost, forward } from './forward.js';
 import { finiteDifferenceHessian } from './ilqg.js';
 import { trajDistrKl, trajDistrKlAlt, trajDistrKlSelf } from './kl.js';
+import { pr2Problem } from './pr2-problem.js';
 import { KlConstrainedLqr, trajOptUpdate } from './trajopt.js';
 import { LqrWorkspace } from './workspace.js';
 

@@ -1,5 +1,5 @@
 /**
- * Realistic PR2-arm-sized inputs for the LQR benchmarks (T = 100, dX = 26, dU = 7): fitted
+ * @internal Realistic PR2-arm-sized inputs for the LQR benchmarks and tests (T = 100, dX = 26, dU = 7): fitted
  * dynamics of a damped 7-joint arm whose state also carries two end-effector points and their
  * velocities (through a fixed Jacobian), a quadratic cost pulling the end-effector points to a
  * target (with a larger final weight) plus a small action penalty, and the initial controller
@@ -10,7 +10,7 @@ import type {
   LinearGaussianDynamics,
   QuadraticCost,
 } from '@visuomotor/contracts';
-import { initLqr } from '../src/index.js';
+import { initLqr } from './init.js';
 
 /** Deterministic standard-normal generator (mulberry32 + Box-Muller). */
 export function makeRandn(seed: number): () => number {

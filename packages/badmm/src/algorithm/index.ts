@@ -1,3 +1,37 @@
+export {
+  type BadmmAugmentedCost,
+  type BadmmCostEstimate,
+  badmmAugmentedCost,
+  badmmEstimateCost,
+  type DualStepPrecision,
+  type NuSchedule,
+  type NuThresholds,
+  type PolicyDualStepOptions,
+  type PolicyKlPrecision,
+  type PolicyKlResult,
+  type PolicyMoments,
+  policyDualStep,
+  policyKl,
+  stepNu,
+} from './badmm-helpers.js';
+export { type MdgpsAugmentedCost, mdgpsAugmentedCost } from './mdgps-helpers.js';
+export {
+  AsyncPolicyOptimizerError,
+  clonePolicyInfo,
+  concatTargets,
+  conditionTargets,
+  controllerActions,
+  createPolicyInfo,
+  fitPolicyInfo,
+  interpSchedule,
+  inverseFromUpperCholesky,
+  type PolicyInfo,
+  PolicyLinearizationError,
+  policyLinearizationController,
+  probSync,
+  updateSync,
+  upperCholeskyPerStep,
+} from './policy-gps.js';
 export { newStepMultiplier, type StepSizeOptions } from './step-size.js';
 export {
   type DynamicsPriorSpec,

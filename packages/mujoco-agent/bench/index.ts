@@ -43,6 +43,37 @@ const poolRequests = (dX: number, dU: number): RolloutRequest[] => {
 
 let oneWorkerMs = Number.NaN;
 
+interface PoolState {
+  pool: RolloutPool;
+  reqs: RolloutRequest[];
+  cpuMs: number;
+  wallMs: number;
+  runs: number;
+}
+
+/** One timed pool run, also summing the process CPU time (all threads) it used. */
+async function runPool(s: unknown): Promise<void> {
+  const st = s as PoolState;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await st.pool.sampleMany(st.reqs);
+  st.wallMs += performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  st.cpuMs += (c.user + c.system) / 1000;
+  st.runs++;
+}
+
+/**
+ * CPU time per rollout and CPU / wall time: the cores the pool actually got (about the number
+ * of workers on an idle machine; less when other processes hold the cores).
+ */
+function cpuStats(st: PoolState): Record<string, number> {
+  return {
+    cores_used: st.wallMs > 0 ? st.cpuMs / st.wallMs : 0,
+    cpu_ms_per_rollout: st.cpuMs / Math.max(1, st.reqs.length * st.runs),
+  };
+}
+
 const results: BenchResult[] = await runBenchmarks(
   [
     {
@@ -90,30 +121,29 @@ const results: BenchResult[] = await runBenchmarks(
       name: 'mujoco.rollouts.peg3d.pool1',
       setup: async () => {
         const pool = await RolloutPool.create({ task: 'peg3d', T: 100, workers: 1 });
-        return { pool, reqs: poolRequests(26, 7) };
+        return { pool, reqs: poolRequests(26, 7), cpuMs: 0, wallMs: 0, runs: 0 };
       },
-      run: async (s) => {
-        const st = s as { pool: RolloutPool; reqs: RolloutRequest[] };
-        await st.pool.sampleMany(st.reqs);
-      },
+      run: runPool,
       teardown: async (s) => (s as { pool: RolloutPool }).pool.close(),
       minRuns: 5,
       budgetMs: 2000,
-      extra: (r) => {
+      extra: (r, s) => {
         oneWorkerMs = r.median_ms;
-        return { workers: 1, rollouts: N_POOL, rollouts_per_s: (N_POOL * 1000) / r.median_ms };
+        return {
+          workers: 1,
+          rollouts: N_POOL,
+          rollouts_per_s: (N_POOL * 1000) / r.median_ms,
+          ...cpuStats(s as PoolState),
+        };
       },
     },
     {
       name: 'mujoco.rollouts.peg3d.pool',
       setup: async () => {
         const pool = await RolloutPool.create({ task: 'peg3d', T: 100 });
-        return { pool, reqs: poolRequests(26, 7) };
+        return { pool, reqs: poolRequests(26, 7), cpuMs: 0, wallMs: 0, runs: 0 };
       },
-      run: async (s) => {
-        const st = s as { pool: RolloutPool; reqs: RolloutRequest[] };
-        await st.pool.sampleMany(st.reqs);
-      },
+      run: runPool,
       teardown: async (s) => (s as { pool: RolloutPool }).pool.close(),
       minRuns: 5,
       budgetMs: 2000,
@@ -122,6 +152,7 @@ const results: BenchResult[] = await runBenchmarks(
         rollouts: N_POOL,
         rollouts_per_s: (N_POOL * 1000) / r.median_ms,
         speedup_vs_1_worker: oneWorkerMs / r.median_ms,
+        ...cpuStats(s as PoolState),
       }),
     },
     ...[64, 240].map((px) => ({

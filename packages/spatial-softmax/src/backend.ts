@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '@visuomotor/contracts';
@@ -42,11 +42,20 @@ export interface BackendInfo {
 const KNOWN: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 /**
- * A `require` that works in the ESM build (`import.meta.url`), the CJS build (`__filename`)
- * and the test runner. The identifier `require` itself is avoided: bundlers shim it in ESM.
+ * A `require` that works in the ESM build (`import.meta.url`), the CJS build (`__filename`),
+ * the test runner and `eval` workers (where a global `__filename` is `'[worker eval]'`). The
+ * identifier `require` itself is avoided: bundlers shim it in ESM.
  */
 function localRequire(): NodeRequire {
-  return createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+  let url: string | undefined;
+  try {
+    url = import.meta.url;
+  } catch {
+    url = undefined;
+  }
+  if (typeof url === 'string' && url.startsWith('file:')) return createRequire(url);
+  if (typeof __filename === 'string' && isAbsolute(__filename)) return createRequire(__filename);
+  return createRequire(join(process.cwd(), 'noop.js'));
 }
 
 let gradientsReady = false;

@@ -8,7 +8,7 @@ export const reacher: ExperimentDefinition = {
   conditions: { train: [0, 1, 2, 3], test: [] },
   T: 50,
   samples: 5,
-  iterations: 10,
+  iterations: 20,
   seed: 0,
   cost: {
     type: 'sum',
@@ -24,7 +24,9 @@ export const reacher: ExperimentDefinition = {
     ],
     weights: [1, 1],
   },
-  initialController: { type: 'lqr', initVar: 1e-3, stiffness: 1, stiffnessVel: 0.5 },
+  // A PD start scaled to the 0.05 N·m torque limit (initLqr's unit-gain guess saturates the
+  // torques and leaves no positive-definite update).
+  initialController: { type: 'pd', initVar: 1e-3, posGains: 0.05, velGainsMult: 0.1 },
   dynamics: {
     regularization: 1e-6,
     prior: { type: 'gmm', maxClusters: 20, minSamplesPerCluster: 40, maxSamples: 20, strength: 1 },

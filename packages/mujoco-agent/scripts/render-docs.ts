@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import {
   callbackPolicy,
+  frameFromSensor,
   imageStrip,
   MujocoAgent,
   type RgbImage,
@@ -36,28 +37,41 @@ for (const name of Object.keys(TASKS) as TaskName[]) {
   savePng(`${out}${name}.png`, imageStrip(frames));
 
   const [kp, kd] = gains[name];
-  const { dQ, dU } = a;
-  const eOff = 2 * dQ;
-  const m = 3 * a.nPoints;
-  const policy = callbackPolicy(dU, (x, _o, t, _n, u) => {
-    if (name === 'swimmer') {
-      u[0] = Math.sin(t * 0.5);
-      u[1] = Math.sin(t * 0.5 - 1.2);
-      return;
-    }
-    const J = a.sim.eeJac;
-    for (let j = 0; j < dU; j++) {
-      let acc = -kd * x[dQ + j];
-      for (let r = 0; r < m; r++) acc -= kp * J[r * dQ + j] * x[eOff + r];
-      u[j] = acc;
-    }
-  });
+  const demo = (ag: MujocoAgent) => {
+    const { dQ, dU } = ag;
+    const eOff = 2 * dQ;
+    const m = 3 * ag.nPoints;
+    return callbackPolicy(dU, (x, _o, t, _n, u) => {
+      if (name === 'swimmer') {
+        u[0] = Math.sin(t * 0.5);
+        u[1] = Math.sin(t * 0.5 - 1.2);
+        return;
+      }
+      const J = ag.sim.eeJac;
+      for (let j = 0; j < dU; j++) {
+        let acc = -kd * x[dQ + j];
+        for (let r = 0; r < m; r++) acc -= kp * J[r * dQ + j] * x[eOff + r];
+        u[j] = acc;
+      }
+    });
+  };
+  const policy = demo(a);
   const s = a.sampleSync(policy, 0, { seed: 0, noiseScale: 0, recordImages: false });
   const every = Math.max(1, Math.floor(a.T / 8));
   const replay = a.replay(s, every);
   savePng(`${out}${name}-rollout.png`, imageStrip(replay.slice(0, 8)));
   const small = await MujocoAgent.create({ task: name, image: { width: 96, height: 72 } });
   saveGif(`${out}${name}-rollout.gif`, small.replay(s, Math.max(1, Math.floor(a.T / 40))), 80);
+  if (name === 'peg3d') {
+    // What a visuomotor policy sees: the recorded 64x64 RGB_IMAGE stream of the same rollout.
+    const v = await MujocoAgent.create({ task: name });
+    const rec = v.sampleSync(demo(v), 0, { seed: 0, noiseScale: 0, recordImages: true });
+    const obs = [0, 10, 20, 40, 60, 99].map((t) =>
+      frameFromSensor(rec.sensors.RGB_IMAGE.data, t, v.imageWidth, v.imageHeight),
+    );
+    savePng(`${out}${name}-rgb64.png`, imageStrip(obs));
+    v.dispose();
+  }
   const d = a.distanceToTarget(s);
   console.log(`${name}: distance to target ${d[0].toFixed(3)} -> ${d[a.T - 1].toFixed(3)} m`);
   small.dispose();

@@ -394,6 +394,7 @@ describe('error paths', () => {
     try {
       expect(() => a.sampleSync(zeroPolicy(2), 99, { seed: 0 })).toThrow(/no condition 99/);
       expect(() => a.sampleSync(zeroPolicy(3), 0, { seed: 0 })).toThrow(/dU=3/);
+      expect(() => a.sampleSync(zeroPolicy(2), 0, {} as { seed: number })).toThrow(/options.seed/);
     } finally {
       a.dispose();
     }

@@ -8,6 +8,7 @@ import {
   type Agent,
   assertShape,
   findBlock,
+  InvalidArgumentError,
   type LinearGaussianDynamics,
   makeLayout,
   type Policy,
@@ -245,6 +246,9 @@ export class MujocoAgent implements Agent {
       throw new TaskConfigError(
         `task "${this.task.name}": policy has dU=${policy.dU}, the task has dU=${dU}`,
       );
+    }
+    if (!Number.isFinite(options.seed)) {
+      throw new InvalidArgumentError('options.seed', 'a finite number', options.seed);
     }
     const m = 3 * this.nPoints;
     const W = this.imageWidth;

@@ -100,7 +100,7 @@ const x0s = [
   [0.2, 0.1, 0, 0],
 ];
 
-function makeAlgorithm(prior: 'gmm' | 'none') {
+function makeAlgorithm(prior: 'gmm' | 'none', diagonalRidge = false) {
   const init = initLqr({
     x0: new Float64Array(4),
     dX: 4,
@@ -123,6 +123,7 @@ function makeAlgorithm(prior: 'gmm' | 'none') {
         : { type: 'none' },
     klStep: 1,
     maxStepMult: 3,
+    ...(diagonalRidge ? { dynamicsFitQuirks: { regularizationMode: 'diagonal' as const } } : {}),
   });
 }
 
@@ -181,6 +182,9 @@ describe('TrajOptAlgorithm', () => {
     // identical initial states make the t = 0 regression singular without a prior
     expect(() => alg.iterate(samplesFor(alg, 0, 8))).toThrow(/singular matrix/);
     const rec = alg.iterate(samplesFor(alg, 0, 8, 0.05));
+    // the paper's diagonal ridge keeps the fit well posed from identical initial states
+    const ridge = makeAlgorithm('none', true);
+    expect(ridge.iterate(samplesFor(ridge, 0, 8)).conditions[0].cost).toBeGreaterThan(0);
     expect(rec.conditions).toHaveLength(2);
     expect(() => alg.iterate(samplesFor(alg, 1, 8).slice(0, 1))).toThrow(
       /one list of samples per condition/,

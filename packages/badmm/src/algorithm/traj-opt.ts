@@ -9,7 +9,12 @@ import {
   type Sample,
   stackSamples,
 } from '@visuomotor/contracts';
-import { fitDynamics, GmmDynamicsPrior, type GmmDynamicsPriorOptions } from '@visuomotor/gmm-prior';
+import {
+  type DynamicsFitQuirks,
+  fitDynamics,
+  GmmDynamicsPrior,
+  type GmmDynamicsPriorOptions,
+} from '@visuomotor/gmm-prior';
 import { estimateCost, KlConstrainedLqr, npSum, type TrajOptOptions } from '@visuomotor/lqr';
 import { evalCostExpansion } from '../costs/expansion.js';
 import { newStepMultiplier, type StepSizeOptions } from './step-size.js';
@@ -43,6 +48,13 @@ export interface TrajOptAlgorithmOptions extends StepSizeOptions {
   klStep?: number;
   /** Regularisation of the dynamics fit. Default 1e-6. */
   regularization?: number;
+  /**
+   * Reference switches of the dynamics fit (see `DynamicsFitQuirks` in @visuomotor/gmm-prior);
+   * unspecified fields keep the reference defaults. Without a prior and with identical initial
+   * states, `{regularizationMode: 'diagonal'}` (the paper's ridge) keeps the t = 0 regression
+   * well posed where the reference's all-entries term leaves it singular.
+   */
+  dynamicsFitQuirks?: Partial<DynamicsFitQuirks>;
   /** Floor of the initial-state variances (reference `initial_state_var`). Default 1e-6. */
   initialStateVar?: number;
   /** Trajectory updates per iteration (reference `inner_iterations`). Default 1. */
@@ -103,6 +115,7 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
   private readonly cond: ConditionState[];
   private readonly costs: readonly Cost[];
   private readonly solver: KlConstrainedLqr;
+  private readonly fitQuirks: Partial<DynamicsFitQuirks>;
   private readonly o: Required<
     Pick<
       TrajOptAlgorithmOptions,
@@ -165,6 +178,7 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
     this.conditions = M;
     this.costs = costs;
     this.solver = new KlConstrainedLqr(T, dX, dU, options.trajOpt ?? {});
+    this.fitQuirks = { ...(options.dynamicsFitQuirks ?? {}) };
     const spec = options.dynamicsPrior ?? { type: 'gmm' };
     this.cond = options.initialControllers.map((c, m) => ({
       controller: cloneController(c),
@@ -230,6 +244,7 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
         prior: c.prior,
         regularization: this.o.regularization,
         initialStateVar: this.o.initialStateVar,
+        quirks: this.fitQuirks,
       });
       timings.dynamics += performance.now() - t;
       // 2. cost

@@ -226,6 +226,8 @@ describe('PolicyOptimizerTf with an MLP', () => {
       negW[2] = -1;
       expect(() => opt.update({ ...tg, tgtWt: negW })).toThrow(InvalidArgumentError);
       expect(() => opt.prob(new Float64Array(5), 1, 2)).toThrow(ShapeError);
+      expect(opt.prob(new Float64Array(0), 0, 5).mu.length).toBe(0);
+      expect(() => opt.prob(new Float64Array(0), -1, 5)).toThrow(InvalidArgumentError);
       expect(() => new PolicyOptimizerTf(3, 2, { network: mlp(), batchSize: 0 })).toThrow(
         InvalidArgumentError,
       );

@@ -543,11 +543,18 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
     return s / (2 * NT);
   }
 
-  /** The policy's action distribution at observations `[N, T, dO]` (batched forward passes). */
+  /**
+   * The policy's action distribution at observations `[N, T, dO]` (batched forward passes;
+   * `N = 0` gives empty arrays).
+   */
   prob(obs: Float64Array, N: number, T: number): PolicyProb {
     this.checkAlive();
-    positiveInt('N', N);
-    positiveInt('T', T);
+    for (const [f, v] of [
+      ['N', N],
+      ['T', T],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(f, 'an integer >= 0', v);
+    }
     return policyProb(this.state, obs, N, T);
   }
 

@@ -123,4 +123,18 @@ describe('RolloutPool', () => {
     const [s] = await pool.sampleMany([{ policy: { kind: 'zero' }, condition: 1, seed: 3 }]);
     expect(s.X.length).toBe(T * 26);
   });
+
+  it('fails fast, not forever, once a worker is gone', async () => {
+    const small = await RolloutPool.create({ task: 'pointmass', T: 5, workers: 1, warmupMs: 0 });
+    try {
+      const w = (small as unknown as { workers: { worker: { terminate(): Promise<number> } }[] })
+        .workers[0].worker;
+      await w.terminate();
+      await expect(
+        small.sampleMany([{ policy: { kind: 'zero' }, condition: 0, seed: 0 }]),
+      ).rejects.toThrow(/worker 0 exited/);
+    } finally {
+      await small.close();
+    }
+  });
 });

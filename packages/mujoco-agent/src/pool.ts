@@ -31,6 +31,8 @@ export interface PoolOptions extends AgentOptions {
 interface WorkerState {
   worker: Worker;
   pending: Map<number, { resolve: (m: FromWorker) => void; reject: (e: Error) => void }>;
+  /** Why the worker is gone (crashed or exited), or null while it runs. */
+  dead: Error | null;
 }
 
 /**
@@ -103,7 +105,7 @@ export class RolloutPool {
     const ready: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
       const worker = new Worker(entry.url, { eval: entry.eval, execArgv: entry.execArgv });
-      const st: WorkerState = { worker, pending: new Map() };
+      const st: WorkerState = { worker, pending: new Map(), dead: null };
       states.push(st);
       ready.push(
         new Promise<void>((resolve, reject) => {
@@ -128,6 +130,7 @@ export class RolloutPool {
         p.resolve(m);
       });
       const failAll = (err: Error) => {
+        st.dead ??= err;
         for (const p of st.pending.values()) p.reject(err);
         st.pending.clear();
       };
@@ -154,6 +157,10 @@ export class RolloutPool {
 
   private call(st: WorkerState, msg: ToWorker & { id: number }, transfer: ArrayBuffer[] = []) {
     return new Promise<FromWorker>((resolve, reject) => {
+      if (st.dead) {
+        reject(st.dead);
+        return;
+      }
       st.pending.set(msg.id, { resolve, reject });
       st.worker.postMessage(msg, transfer);
     });

@@ -376,6 +376,7 @@ export function backward(
   }
   if (hooks.nu) checkNu(hooks.nu, T);
   const ctrl = out ?? ws.ctrl;
+  ws.prepareDynamics(dynamics.Fm);
   const r = backwardScalarRaw(dynamics, prevController, eta, costFn, hooks.nu, cfg, ws, ctrl);
   return { controller: ctrl, eta: r.eta, retries: r.retries };
 }
@@ -589,7 +590,7 @@ export function backwardSweep(
       // Vxx = Qxx + Qxu K, then symmetrised (P = Qxu K in the scratch W).
       // Vxx = Q_xx + Q_xu K = Q_xx − Yᵀ Y (exactly symmetric, as the reference's symmetrised
       // value), upper triangle in 2 x 2 blocks over the rows of Y.
-      symSubAtA(ws.UX, dU, dX, Qtt, n, Vxx);
+      symSubAtA(ws.UX, dU, dX, Qtt, n, Vxx, ws.KQ);
       for (let i = 0; i < dX; i++) {
         const qi = i * n;
         let s = 0;
@@ -640,7 +641,7 @@ function assembleQ(
   }
   if (t < T - 1) {
     const fo = t * dX * n;
-    addSymAtBA(Fm, fo, dX, n, Vxx, 0, ws.G, W, Qtt, 0, mult);
+    addSymAtBA(ws.FmT, t * n * dX, dX, n, Vxx, 0, W, Qtt, 0, mult);
     // tv = Vx + Vxx fv_t (two rows at a time)
     const fvo = t * dX;
     for (let i = 0; i < dX; i++) {

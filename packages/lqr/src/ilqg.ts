@@ -302,6 +302,7 @@ export function ilqg(
   let it = 0;
   for (; it < maxIt; it++) {
     linearise();
+    ws.prepareDynamics(lqrDyn.Fm);
     // Backward pass with increasing μ until every Q_uu + μI is positive definite.
     for (;;) {
       dV.fill(0);

@@ -8,28 +8,41 @@
  */
 
 /**
- * out += alpha · Aᵀ B A for A `[m, n]` (at `aOff`) and symmetric B `[m, m]` (at `bOff`);
- * out `[n, n]` at `oOff`. Only the upper triangle of the product is computed; the lower one is
- * mirrored, so the added term is exactly symmetric. `AT` and `WT` are `[n, m]` scratch.
+ * Aᵀ for A `[m, n]` at `aOff` into AT `[n, m]` at `atOff`.
  */
-export function addSymAtBA(
+export function transposeInto(
   A: Float64Array,
   aOff: number,
   m: number,
   n: number,
+  AT: Float64Array,
+  atOff: number,
+): void {
+  for (let k = 0; k < m; k++) {
+    const ak = aOff + k * n;
+    for (let j = 0; j < n; j++) AT[atOff + j * m + k] = A[ak + j];
+  }
+}
+
+/**
+ * out += alpha · Aᵀ B A given AT = Aᵀ `[n, m]` (at `atOff`; A is `[m, n]`) and symmetric B
+ * `[m, m]` (at `bOff`); out `[n, n]` at `oOff`. Only the upper triangle of the product is
+ * computed; the lower one is mirrored, so the added term is exactly symmetric. `WT` is `[n, m]`
+ * scratch.
+ */
+export function addSymAtBA(
+  AT: Float64Array,
+  atOff: number,
+  m: number,
+  n: number,
   B: Float64Array,
   bOff: number,
-  AT: Float64Array,
   WT: Float64Array,
   out: Float64Array,
   oOff: number,
   alpha: number,
 ): void {
-  // AT = Aᵀ
-  for (let k = 0; k < m; k++) {
-    const ak = aOff + k * n;
-    for (let j = 0; j < n; j++) AT[j * m + k] = A[ak + j];
-  }
+  const ao = atOff;
   // WT = Aᵀ B  [n, m] (= (B A)ᵀ as B is symmetric), two rows at a time.
   let j = 0;
   for (; j + 1 < n; j += 2) {
@@ -41,14 +54,14 @@ export function addSymAtBA(
     }
     let k = 0;
     for (; k + 3 < m; k += 4) {
-      const p0 = AT[r0 + k];
-      const p1 = AT[r0 + k + 1];
-      const p2 = AT[r0 + k + 2];
-      const p3 = AT[r0 + k + 3];
-      const q0 = AT[r1 + k];
-      const q1 = AT[r1 + k + 1];
-      const q2 = AT[r1 + k + 2];
-      const q3 = AT[r1 + k + 3];
+      const p0 = AT[ao + r0 + k];
+      const p1 = AT[ao + r0 + k + 1];
+      const p2 = AT[ao + r0 + k + 2];
+      const p3 = AT[ao + r0 + k + 3];
+      const q0 = AT[ao + r1 + k];
+      const q1 = AT[ao + r1 + k + 1];
+      const q2 = AT[ao + r1 + k + 2];
+      const q3 = AT[ao + r1 + k + 3];
       const b0 = bOff + k * m;
       const b1 = b0 + m;
       const b2 = b1 + m;
@@ -63,8 +76,8 @@ export function addSymAtBA(
       }
     }
     for (; k < m; k++) {
-      const p0 = AT[r0 + k];
-      const q0 = AT[r1 + k];
+      const p0 = AT[ao + r0 + k];
+      const q0 = AT[ao + r1 + k];
       const b0 = bOff + k * m;
       for (let c = 0; c < m; c++) {
         const x0 = B[b0 + c];
@@ -77,7 +90,7 @@ export function addSymAtBA(
     const r0 = j * m;
     for (let c = 0; c < m; c++) WT[r0 + c] = 0;
     for (let k = 0; k < m; k++) {
-      const p0 = AT[r0 + k];
+      const p0 = AT[ao + r0 + k];
       const b0 = bOff + k * m;
       for (let c = 0; c < m; c++) WT[r0 + c] += p0 * B[b0 + c];
     }
@@ -97,8 +110,8 @@ export function addSymAtBA(
       let s11 = 0;
       if (two && twoJ) {
         for (let k = 0; k < m; k++) {
-          const x0 = AT[a0 + k];
-          const x1 = AT[a1 + k];
+          const x0 = AT[ao + a0 + k];
+          const x1 = AT[ao + a1 + k];
           const y0 = WT[w0 + k];
           const y1 = WT[w1 + k];
           s00 += x0 * y0;
@@ -108,8 +121,8 @@ export function addSymAtBA(
         }
       } else {
         for (let k = 0; k < m; k++) {
-          const x0 = AT[a0 + k];
-          const x1 = two ? AT[a1 + k] : 0;
+          const x0 = AT[ao + a0 + k];
+          const x1 = two ? AT[ao + a1 + k] : 0;
           const y0 = WT[w0 + k];
           const y1 = twoJ ? WT[w1 + k] : 0;
           s00 += x0 * y0;
@@ -355,7 +368,8 @@ export function solveUpper(
 
 /**
  * V = Q − Yᵀ Y for Y `[k, m]` contiguous and Q the leading m x m block of a matrix with row
- * stride `qStride`; V `[m, m]` (upper triangle computed, mirrored).
+ * stride `qStride`; V `[m, m]` (upper triangle in 2 x 2 dot blocks over Yᵀ, mirrored).
+ * `YT` is `[m, k]` scratch.
  */
 export function symSubAtA(
   Y: Float64Array,
@@ -364,26 +378,54 @@ export function symSubAtA(
   Q: Float64Array,
   qStride: number,
   V: Float64Array,
+  YT: Float64Array,
 ): void {
-  for (let i = 0; i < m; i++) {
-    for (let j = i; j < m; j++) V[i * m + j] = 0;
-  }
   for (let a = 0; a < k; a++) {
     const ya = a * m;
-    for (let i = 0; i < m; i++) {
-      const yi = Y[ya + i];
-      if (yi === 0) continue;
-      const vi = i * m;
-      for (let j = i; j < m; j++) V[vi + j] += yi * Y[ya + j];
-    }
+    for (let i = 0; i < m; i++) YT[i * k + a] = Y[ya + i];
   }
-  for (let i = 0; i < m; i++) {
-    const vi = i * m;
-    const qi = i * qStride;
-    for (let j = i; j < m; j++) {
-      const v = Q[qi + j] - V[vi + j];
-      V[vi + j] = v;
+  for (let i = 0; i < m; i += 2) {
+    const two = i + 1 < m;
+    const x0 = i * k;
+    const x1 = two ? x0 + k : x0;
+    for (let j = i; j < m; j += 2) {
+      const twoJ = j + 1 < m;
+      const y0 = j * k;
+      const y1 = twoJ ? y0 + k : y0;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let a = 0; a < k; a++) {
+        const p0 = YT[x0 + a];
+        const p1 = YT[x1 + a];
+        const q0 = YT[y0 + a];
+        const q1 = YT[y1 + a];
+        s00 += p0 * q0;
+        s01 += p0 * q1;
+        s10 += p1 * q0;
+        s11 += p1 * q1;
+      }
+      let v = Q[i * qStride + j] - s00;
+      V[i * m + j] = v;
       V[j * m + i] = v;
+      if (twoJ) {
+        v = Q[i * qStride + j + 1] - s01;
+        V[i * m + j + 1] = v;
+        V[(j + 1) * m + i] = v;
+      }
+      if (two) {
+        if (j > i) {
+          v = Q[(i + 1) * qStride + j] - s10;
+          V[(i + 1) * m + j] = v;
+          V[j * m + i + 1] = v;
+        }
+        if (twoJ) {
+          v = Q[(i + 1) * qStride + j + 1] - s11;
+          V[(i + 1) * m + j + 1] = v;
+          V[(j + 1) * m + i + 1] = v;
+        }
+      }
     }
   }
 }

@@ -82,6 +82,7 @@ export function solveLqr(problem: LqrProblem, options: SolveLqrOptions = {}): Lq
   const reg = options.regularization ?? 0;
   if (!(reg >= 0)) throw new InvalidArgumentError('regularization', 'a number >= 0', reg);
   const ws = options.workspace?.fits(T, dX, dU) ? options.workspace : new LqrWorkspace(T, dX, dU);
+  ws.prepareDynamics(problem.Fm);
   ws.fCm.set(problem.Cm);
   ws.fcv.set(problem.cv);
   const controller = zeroController(T, dX, dU);

@@ -184,6 +184,7 @@ export function trajOptUpdate(input: TrajOptInput): TrajOptResult {
       ws.kl[t] = klSelfAt(t, ws.marg, ws.ctrl, prev, scratch, cache);
     },
   };
+  ws.prepareDynamics(d.Fm);
   if (usePrevDistr) forwardRaw(prev, d, ws.margPrev.mu, ws.margPrev.sigma, ws.fwd, T, dX, dU);
   const trace: DgdTraceEntry[] = [];
   let calls = 0;

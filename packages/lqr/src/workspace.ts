@@ -1,5 +1,6 @@
 import { type LinearGaussianController, zeroController } from '@visuomotor/contracts';
 import { type ForwardScratch, forwardScratch } from './forward.js';
+import { transposeInto } from './kernels.js';
 
 /** State-action marginals of a trajectory distribution (paper Appendix A.2). */
 export interface TrajectoryMarginals {
@@ -52,6 +53,8 @@ export class LqrWorkspace {
   readonly UU: Float64Array;
   readonly G: Float64Array;
   readonly r: Float64Array;
+  /** Fm_tᵀ of every step `[T, dX+dU, dX]` (see {@link LqrWorkspace.prepareDynamics}). */
+  readonly FmT: Float64Array;
   /** Forward-pass scratch. */
   readonly fwd: ForwardScratch;
   /** Candidate controller written by the backward pass. */
@@ -97,6 +100,7 @@ export class LqrWorkspace {
     this.G = new Float64Array(m * n);
     this.r = new Float64Array(m);
     this.fwd = forwardScratch(dX, dU);
+    this.FmT = new Float64Array(T * n * dX);
     this.ctrl = zeroController(T, dX, dU);
     this.evalCtrl = zeroController(T, dX, dU);
     this.marg = zeroMarginals(T, dX, dU);
@@ -104,6 +108,18 @@ export class LqrWorkspace {
     this.kl = new Float64Array(T);
     this.eta0 = new Float64Array(T);
     this.del = new Float64Array(T);
+  }
+
+  /**
+   * Store Fm_tᵀ for every step (the backward pass reads the transposes). Called by the
+   * entry points before their passes: once per `trajOptUpdate`, once per `backward` call.
+   *
+   * @param Fm - `[T, dX, dX+dU]`
+   */
+  prepareDynamics(Fm: Float64Array): void {
+    const { T, dX } = this;
+    const n = this.dXU;
+    for (let t = 0; t < T; t++) transposeInto(Fm, t * dX * n, dX, n, this.FmT, t * n * dX);
   }
 
   /** True when this workspace serves problems of size (T, dX, dU). */

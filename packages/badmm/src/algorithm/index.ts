@@ -1,3 +1,4 @@
+export { BadmmAlgorithm, type BadmmOptions } from './badmm.js';
 export {
   type BadmmAugmentedCost,
   type BadmmCostEstimate,
@@ -14,6 +15,7 @@ export {
   policyKl,
   stepNu,
 } from './badmm-helpers.js';
+export { MdgpsAlgorithm, type MdgpsOptions } from './mdgps.js';
 export { type MdgpsAugmentedCost, mdgpsAugmentedCost } from './mdgps-helpers.js';
 export {
   AsyncPolicyOptimizerError,
@@ -32,6 +34,15 @@ export {
   updateSync,
   upperCholeskyPerStep,
 } from './policy-gps.js';
+export {
+  type ConditionData,
+  PolicyGpsBase,
+  type PolicyGpsCondition,
+  type PolicyGpsConditionRecord,
+  type PolicyGpsIterationRecord,
+  type PolicyGpsOptions,
+  type PolicyPriorSpec,
+} from './policy-gps-base.js';
 export { newStepMultiplier, type StepSizeOptions } from './step-size.js';
 export {
   type DynamicsPriorSpec,

@@ -398,7 +398,9 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
         const po = s * dU * dU;
         for (let k = 0; k < dU * dU; k++) prcBuf[r * dU * dU + k] = w * tgtPrc[po + k];
       }
-      const report = it === 0 || it >= iters - tail;
+      // Read the loss at the start, every 50 steps (divergence shows early, with its step) and
+      // over the last `tail` steps (the reported final loss).
+      const report = it === 0 || it >= iters - tail || (it + 1) % 50 === 0;
       const v = this.trainStep(obsBuf, muBuf, prcBuf, B, report);
       if (report) {
         if (!Number.isFinite(v)) {

@@ -42,7 +42,7 @@ interface WasmApi {
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-/** mjtWarning index of "bad acceleration" (MuJoCo resets the data when it fires). */
+/** mjtObj values for mj_name2id. */
 const MJ_OBJ_BODY = 1;
 const MJ_OBJ_GEOM = 5;
 const MJ_OBJ_SITE = 6;

@@ -434,15 +434,19 @@ export interface BadmmCostEstimate {
  * `AlgorithmBADMM._estimate_cost`): forward marginals N(μ_t, Σ_t) under `dynamics`, then
  *
  *   cost_t = cc_t + ½ (tr(Σ_t Cm_t) + μ_tᵀ Cm_t μ_t) + μ_tᵀ cv_t,
- *   KL_t = ½ ΔᵀS⁻¹Δ + ½ tr(C_t S⁻¹) + ½ tr(Σx_t K̄ᵀS⁻¹K̄) + Σ log diag chol(S) − Σ log diag chol(C_t) + ½ dU,
+ *   KL_t = ½ ΔᵀS⁻¹Δ + ½ tr(C_t S⁻¹) + ½ tr(Σx_t K̄ᵀS⁻¹K̄) + Σ log diag chol(S) − Σ log diag chol(C_t) ± ½ dU,
  *
- * with S = polS_t, Δ = μu_t − (polK_t μx_t + polk_t), K̄ = K_t − polK_t, C_t = polCovar_t.
+ * with S = polS_t, Δ = μu_t − (polK_t μx_t + polk_t), K̄ = K_t − polK_t, C_t = polCovar_t. The
+ * reference adds +½ dU (`form: 'reference'`, default) where the Gaussian KL has −½ dU
+ * (`'exact'`): a constant offset of dU per step, which cancels in the step-size rule (the
+ * weighted offset Σ_t ν_t dU enters both terms of each improvement).
  */
 export function badmmEstimateCost(
   c: LinearGaussianController,
   dynamics: LinearGaussianDynamics,
   cost: QuadraticCost,
   info: PolicyInfo,
+  form: 'reference' | 'exact' = 'reference',
 ): BadmmCostEstimate {
   const { T, dX, dU } = c;
   const n = dX + dU;
@@ -494,7 +498,8 @@ export function badmmEstimateCost(
       ldS += Math.log(info.cholPolS[so + a * dU + a]);
       ldC += Math.log(c.cholPolCovar[so + a * dU + a]);
     }
-    predictedKl[t] = 0.5 * q + 0.5 * tr + 0.5 * trx + ldS - ldC + 0.5 * dU;
+    predictedKl[t] =
+      0.5 * q + 0.5 * tr + 0.5 * trx + ldS - ldC + (form === 'reference' ? 0.5 : -0.5) * dU;
   }
   return { predictedCost, predictedKl, marginals: m };
 }

@@ -19,7 +19,7 @@ import {
   type PolicyFitQuirks,
   type PolicyPrior,
 } from '@visuomotor/gmm-prior';
-import { cholesky, Mat, solve } from '@visuomotor/linalg';
+import { cholesky, luFactor, luSolve, Mat, SingularMatrixError } from '@visuomotor/linalg';
 
 /**
  * What BADMM and MDGPS keep about the global policy for one condition (reference
@@ -100,22 +100,28 @@ export function clonePolicyInfo(p: PolicyInfo): PolicyInfo {
 export function inverseFromUpperCholesky(chol: Float64Array, T: number, dU: number): Float64Array {
   if (chol.length !== T * dU * dU) throw new ShapeError('chol', [T, dU, dU], chol.length);
   const out = new Float64Array(T * dU * dU);
-  const R = Mat.zeros(dU, dU);
-  const Rt = Mat.zeros(dU, dU);
-  const I = Mat.identity(dU);
+  // LU with partial pivoting (numpy.linalg.solve) on preallocated buffers.
+  const LU = Mat.zeros(dU, dU);
+  const piv = new Int32Array(dU);
   const Y = Mat.zeros(dU, dU);
-  const Z = Mat.zeros(dU, dU);
   for (let t = 0; t < T; t++) {
     const o = t * dU * dU;
+    // Y = solve(Rᵀ, I)
     for (let i = 0; i < dU; i++) {
       for (let j = 0; j < dU; j++) {
-        R.data[i * dU + j] = chol[o + i * dU + j];
-        Rt.data[j * dU + i] = chol[o + i * dU + j];
+        LU.data[j * dU + i] = chol[o + i * dU + j];
+        Y.data[i * dU + j] = i === j ? 1 : 0;
       }
     }
-    solve(Rt, I, Y);
-    solve(R, Y, Z);
-    out.set(Z.data, o);
+    let info = luFactor(LU, piv);
+    if (info !== 0) throw new SingularMatrixError('inverseFromUpperCholesky', info - 1, dU);
+    luSolve(LU, piv, Y);
+    // out = solve(R, Y)
+    for (let q = 0; q < dU * dU; q++) LU.data[q] = chol[o + q];
+    info = luFactor(LU, piv);
+    if (info !== 0) throw new SingularMatrixError('inverseFromUpperCholesky', info - 1, dU);
+    luSolve(LU, piv, Y);
+    out.set(Y.data, o);
   }
   return out;
 }
@@ -303,14 +309,18 @@ export function conditionTargets(
   const tgtMu = controllerActions(c, X, N, new Float64Array(N * T * dU));
   const tgtPrc = new Float64Array(N * T * dU * dU);
   const tgtWt = new Float64Array(N * T);
+  // One LU factorisation of P_t / s_t per step (the reference solves per sample with the
+  // same matrix: the same factors, so the same numbers), solved in place per sample.
   const A = Mat.zeros(dU, dU);
+  const piv = new Int32Array(dU);
   const r = Mat.zeros(dU, 1);
-  const z = Mat.zeros(dU, 1);
   for (let t = 0; t < T; t++) {
     const po = t * dU * dU;
     if (lambda) {
       const s = lambda.shift === 'reference' ? nu[t] : 1 / nu[t];
       for (let q = 0; q < dU * dU; q++) A.data[q] = c.invPolCovar[po + q] / s;
+      const info = luFactor(A, piv);
+      if (info !== 0) throw new SingularMatrixError('conditionTargets', info - 1, dU);
     }
     for (let i = 0; i < N; i++) {
       const it = i * T + t;
@@ -324,8 +334,8 @@ export function conditionTargets(
         for (let j = 0; j < dX; j++) v += lambda.K[ko + j] * X[xo + j];
         r.data[a] = v + lambda.k[t * dU + a];
       }
-      solve(A, r, z);
-      for (let a = 0; a < dU; a++) tgtMu[it * dU + a] -= z.data[a];
+      luSolve(A, piv, r);
+      for (let a = 0; a < dU; a++) tgtMu[it * dU + a] -= r.data[a];
     }
   }
   return { N, T, dO, dU, obs, tgtMu, tgtPrc, tgtWt };

@@ -126,14 +126,28 @@ export function forwardRaw(
         }
       }
     }
-    // sigma_uu = (K S) Kᵀ + polCovar
+    // sigma_uu = (K S) Kᵀ + polCovar, two columns at a time
     for (let a = 0; a < dU; a++) {
       const ua = so + (dX + a) * n;
-      for (let b = 0; b < dU; b++) {
+      let b = 0;
+      for (; b + 1 < dU; b += 2) {
+        const k0 = ko + b * dX;
+        const k1 = k0 + dX;
+        let s0 = 0;
+        let s1 = 0;
+        for (let j = 0; j < dX; j++) {
+          const x = sigma[ua + j];
+          s0 += x * K[k0 + j];
+          s1 += x * K[k1 + j];
+        }
+        sigma[ua + dX + b] = s0 + polCovar[po + a * dU + b];
+        sigma[ua + dX + b + 1] = s1 + polCovar[po + a * dU + b + 1];
+      }
+      if (b < dU) {
         const kb = ko + b * dX;
-        let s = 0;
-        for (let j = 0; j < dX; j++) s += sigma[ua + j] * K[kb + j];
-        sigma[ua + dX + b] = s + polCovar[po + a * dU + b];
+        let s0 = 0;
+        for (let j = 0; j < dX; j++) s0 += sigma[ua + j] * K[kb + j];
+        sigma[ua + dX + b] = s0 + polCovar[po + a * dU + b];
       }
     }
     // mu_u = K mu_x + k
@@ -150,11 +164,30 @@ export function forwardRaw(
       symABAt(Fm, fo, dX, n, sigma, so, sc.G, sigma, sn, n);
       const co = t * dX * dX;
       for (let i = 0; i < dX; i++) {
-        for (let j = 0; j < dX; j++) sigma[sn + i * n + j] += dynCovar[co + i * dX + j];
-        const fi = fo + i * n;
-        let s = 0;
-        for (let j = 0; j < n; j++) s += Fm[fi + j] * mu[mo + j];
-        mu[mo + n + i] = s + fv[t * dX + i];
+        const si = sn + i * n;
+        const ci = co + i * dX;
+        for (let j = 0; j < dX; j++) sigma[si + j] += dynCovar[ci + j];
+      }
+      // mu_x,t+1 = Fm mu_t + fv, two rows at a time
+      let i = 0;
+      for (; i + 1 < dX; i += 2) {
+        const f0 = fo + i * n;
+        const f1 = f0 + n;
+        let s0 = 0;
+        let s1 = 0;
+        for (let j = 0; j < n; j++) {
+          const m = mu[mo + j];
+          s0 += Fm[f0 + j] * m;
+          s1 += Fm[f1 + j] * m;
+        }
+        mu[mo + n + i] = s0 + fv[t * dX + i];
+        mu[mo + n + i + 1] = s1 + fv[t * dX + i + 1];
+      }
+      if (i < dX) {
+        const f0 = fo + i * n;
+        let s0 = 0;
+        for (let j = 0; j < n; j++) s0 += Fm[f0 + j] * mu[mo + j];
+        mu[mo + n + i] = s0 + fv[t * dX + i];
       }
     }
   }

@@ -251,7 +251,7 @@ export function trajDistrKlAlt(
  * marginals (as in the dual search): then Cov(u − K x) = polCovar and E[u − K x − k] = 0 under
  * the new controller, so
  *
- *   KL_t = max(0, ½ (tr(P̂ (ΔK Σ_x ΔKᵀ + Σ)) + rᵀ P̂ r − tr(P Σ) − log|Σ| + log|Σ̂|)),
+ *   KL_t = max(0, ½ (tr(P̂ (ΔK Σ_x ΔKᵀ + Σ)) + rᵀ P̂ r − dU − log|Σ| + log|Σ̂|)),
  *   ΔK = K − K̂, r = ΔK mu_x + k − k̂,
  *
  * the same quantity with about half the work and less cancellation. Do not use it with
@@ -307,10 +307,9 @@ export function klSelfAt(
   const mo = t * n;
   const ldPrev = prevCache ? prevCache.logDet[t] : logDetChol(prevC.cholPolCovar, po, dU);
   const ldNew = logDetChol(newC.cholPolCovar, po, dU);
-  precisionFromChol(newC.cholPolCovar, po, dU, P);
-  let trNew = 0;
-  for (let a = 0; a < dU; a++)
-    for (let b = 0; b < dU; b++) trNew += P[a * dU + b] * S[po + b * dU + a];
+  // E[(u − K x − k)ᵀ P (·)] under the new controller's own marginals is tr(P Σ) = dU exactly
+  // (the reference's expanded form evaluates it to dU up to rounding).
+  const trNew = dU;
   let Pp = P;
   let pp = 0;
   if (prevCache) {
@@ -324,22 +323,35 @@ export function klSelfAt(
     for (let i = 0; i < dX; i++) v += Kd[ka + i] * mu[mo + i];
     r[a] = v;
   }
-  // Z = ΔK Σ_x  [dU, dX] (row-axpy over the rows of Σ_x, two at a time)
-  for (let a = 0; a < dU; a++) {
-    const za = a * dX;
-    for (let j = 0; j < dX; j++) Z[za + j] = 0;
-    let i = 0;
-    for (; i + 1 < dX; i += 2) {
-      const k0 = Kd[za + i];
-      const k1 = Kd[za + i + 1];
-      const s0 = so + i * n;
-      const s1 = s0 + n;
-      for (let j = 0; j < dX; j++) Z[za + j] += k0 * sigma[s0 + j] + k1 * sigma[s1 + j];
-    }
-    if (i < dX) {
-      const k0 = Kd[za + i];
-      const s0 = so + i * n;
-      for (let j = 0; j < dX; j++) Z[za + j] += k0 * sigma[s0 + j];
+  // Z = ΔK Σ_x  [dU, dX]: Z[a, j] = ΔK_a · Σ_x[j, :] (Σ_x symmetric), 2 x 2 dot blocks.
+  for (let a = 0; a < dU; a += 2) {
+    const twoA = a + 1 < dU;
+    const k0 = a * dX;
+    const k1 = twoA ? k0 + dX : k0;
+    for (let j = 0; j < dX; j += 2) {
+      const twoJ = j + 1 < dX;
+      const s0 = so + j * n;
+      const s1 = twoJ ? s0 + n : s0;
+      let z00 = 0;
+      let z01 = 0;
+      let z10 = 0;
+      let z11 = 0;
+      for (let i = 0; i < dX; i++) {
+        const p0 = Kd[k0 + i];
+        const p1 = Kd[k1 + i];
+        const q0 = sigma[s0 + i];
+        const q1 = sigma[s1 + i];
+        z00 += p0 * q0;
+        z01 += p0 * q1;
+        z10 += p1 * q0;
+        z11 += p1 * q1;
+      }
+      Z[k0 + j] = z00;
+      if (twoJ) Z[k0 + j + 1] = z01;
+      if (twoA) {
+        Z[k1 + j] = z10;
+        if (twoJ) Z[k1 + j + 1] = z11;
+      }
     }
   }
   let trPrev = 0;

@@ -1,5 +1,5 @@
 /**
- * The numerical pieces of BADMM guided policy search (paper Section 4.1 and Appendix A.3;
+ * The numerical pieces of BADMM guided policy search (paper Section 4, the BADMM derivation;
  * reference `AlgorithmBADMM`), as pure functions: the Monte-Carlo policy KL, the dual step on
  * the Lagrange multipliers and the KL weights ν, the augmented trajectory cost and the
  * Laplace estimates used by the step-size rule.
@@ -224,7 +224,7 @@ export interface PolicyDualStepOptions {
 }
 
 /**
- * One BADMM dual step for a condition (reference `_policy_dual_step`; paper Section 4.1),
+ * One BADMM dual step for a condition (reference `_policy_dual_step`; paper Section 4),
  * updating `info.lambdak`, `info.lambdaK`, `info.nu`, `info.prevKl` in place:
  *
  *   λk_t ← λk_t + α ν_t P_t · mean_i(μ_π(o_i,t) − (K_t x_i,t + k_t)),
@@ -373,7 +373,7 @@ export interface BadmmAugmentedCost {
 
 /**
  * BADMM's augmented trajectory cost (reference `AlgorithmBADMM.compute_costs`; paper
- * Section 4.1, the Lagrangian divided by η + ν_t):
+ * Section 4, the Lagrangian divided by η + ν_t):
  *
  *   C̃ = C with cv_u −= λk_t, Cm_ux −= λK_t, Cm_xu −= λK_tᵀ   (the −λ_t(x)ᵀu term),
  *   fCm_t = (C̃m_t + TKLm_t · η + PKLm_t · ν_t) / (η + ν_t),  fcv_t likewise,

@@ -70,7 +70,7 @@ export interface BadmmOptions extends PolicyGpsOptions {
 }
 
 /**
- * BADMM guided policy search (paper Section 4.1 and Appendix A.3; reference `AlgorithmBADMM`).
+ * BADMM guided policy search (paper Section 4, the BADMM derivation; reference `AlgorithmBADMM`).
  * Per iteration:
  *
  * 1. interpolate the schedules (lgStep, entReg); fit the dynamics and the cost expansion;

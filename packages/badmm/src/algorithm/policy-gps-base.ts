@@ -95,7 +95,7 @@ export interface PolicyGpsOptions extends StepSizeOptions {
   /** Options of the KL-constrained LQR update. */
   trajOpt?: TrajOptOptions;
   /**
-   * Trajectory pretraining (paper Section 5: the trajectories are first optimised against a small
+   * Trajectory pretraining (as in the paper, the trajectories are first optimised against a small
    * state-based network): the first `pretrainIterations` iterations use `pretrainOptimizer`
    * with the state x_t as its observation instead of `policyOptimizer` with the samples'
    * observations; without `pretrainOptimizer` those iterations are trajectory-only (no policy is

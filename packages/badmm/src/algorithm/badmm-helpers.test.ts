@@ -448,3 +448,38 @@ describe.skipIf(!existsSync(resolve(FIXTURES, 'badmm_small.json')))(
     }
   },
 );
+
+describe.skipIf(!existsSync(resolve(FIXTURES, 'mdgps_small.json')))(
+  'MDGPS helpers against the reference fixtures',
+  () => {
+    for (const size of ['small', 'mid']) {
+      it(`${size}: policy linearisation controller and the C-step cost at eta0`, () => {
+        const fx = decode(
+          JSON.parse(readFileSync(resolve(FIXTURES, `mdgps_${size}.json`), 'utf8')),
+        ) as Fx;
+        const { T: TT, dX: DX, dU: DU } = fx;
+        const pi = fx.inputs.pol_info;
+        const info = createPolicyInfo(TT, DX, DU, 0);
+        Object.assign(info, {
+          polK: pi.pol_K,
+          polk: pi.pol_k,
+          polS: pi.pol_S,
+          cholPolS: pi.chol_pol_S,
+        });
+        const lin = policyLinearizationController(info);
+        const ref = fx.inputs.pol_info_traj_distr;
+        expect(rel(lin.invPolCovar, ref.inv_pol_covar)).toBeLessThan(1e-12);
+        expect(rel(lin.K, ref.K)).toBe(0);
+        const ti = fx.inputs.traj_info;
+        const cost = { T: TT, dX: DX, dU: DU, cc: ti.cc, cv: ti.cv, Cm: ti.Cm };
+        const aug = mdgpsAugmentedCost(cost, info, fx.inputs.max_ent_traj);
+        const nn = DX + DU;
+        const fCm = new Float64Array(TT * nn * nn);
+        const fcv = new Float64Array(TT * nn);
+        aug.augmentedCost(fx.inputs.eta0, fCm, fcv);
+        expect(rel(fCm, fx.inputs.compute_costs_at_eta0.fCm)).toBeLessThan(1e-9);
+        expect(rel(fcv, fx.inputs.compute_costs_at_eta0.fcv)).toBeLessThan(1e-9);
+      });
+    }
+  },
+);

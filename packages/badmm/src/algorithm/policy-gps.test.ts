@@ -190,6 +190,27 @@ describe('BadmmAlgorithm', () => {
     expect(sumCost(recs[3])).toBeLessThan(sumCost(recs[0]));
   });
 
+  it('runs with the paper switches, the constant prior and a moving prior window', () => {
+    const opt = new LinearPolicyOptimizer(T, dO);
+    const alg = badmm(opt, {
+      policyPrior: { type: 'constant' },
+      policyPriorWindow: 'samples',
+      nuThresholds: 'paper',
+      dualPrecision: 'paper',
+      targetShift: 'exact',
+      policyDualRateCovar: 0.05,
+      klPrecision: 'per-sample',
+    });
+    const recs = run(alg, 3);
+    for (const r of recs) {
+      for (const c of r.conditions) {
+        expect(Number.isFinite(c.cost) && Number.isFinite(c.policyKl as number)).toBe(true);
+      }
+    }
+    expect(sumCost(recs[2])).toBeLessThan(sumCost(recs[0]));
+    expect(alg.policyInfo(0).lambdaK.some((v) => v !== 0)).toBe(true);
+  });
+
   it('pretrains trajectory-only without a network', () => {
     const main = new LinearPolicyOptimizer(T, dO);
     const alg = badmm(main, { pretrainIterations: 2 });

@@ -630,7 +630,7 @@ function assembleQ(
   mult: number,
   loadCost: boolean,
 ): void {
-  const { T, dX, dU, Fm, fv } = d;
+  const { T, dX, dU, fv } = d;
   const n = dX + dU;
   const nn = n * n;
   const { Vxx, Vx, Qtt, Qt, W, acc, tv, fCm, fcv } = ws;
@@ -640,7 +640,6 @@ function assembleQ(
     for (let i = 0; i < n; i++) Qt[i] = fcv[t * n + i];
   }
   if (t < T - 1) {
-    const fo = t * dX * n;
     addSymAtBA(ws.FmT, t * n * dX, dX, n, Vxx, 0, W, Qtt, 0, mult);
     // tv = Vx + Vxx fv_t (two rows at a time)
     const fvo = t * dX;
@@ -656,14 +655,31 @@ function assembleQ(
       if (j < dX) s0 += Vxx[vi + j] * fv[fvo + j];
       tv[i] = Vx[i] + (s0 + s1);
     }
-    for (let j = 0; j < n; j++) acc[j] = 0;
-    for (let i = 0; i < dX; i++) {
-      const ti = tv[i];
-      const fi = fo + i * n;
-      for (let j = 0; j < n; j++) acc[j] += Fm[fi + j] * ti;
+    // acc = Fmᵀ tv from the stored transposes (dot form, two rows at a time)
+    const FmT = ws.FmT;
+    const to = t * n * dX;
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const r0 = to + j * dX;
+      const r1 = r0 + dX;
+      let s0 = 0;
+      let s1 = 0;
+      for (let i = 0; i < dX; i++) {
+        const v = tv[i];
+        s0 += FmT[r0 + i] * v;
+        s1 += FmT[r1 + i] * v;
+      }
+      acc[j] = s0;
+      acc[j + 1] = s1;
     }
-    if (mult === 1) for (let j = 0; j < n; j++) Qt[j] += acc[j];
-    else for (let j = 0; j < n; j++) Qt[j] += mult * acc[j];
+    if (j < n) {
+      const r0 = to + j * dX;
+      let s0 = 0;
+      for (let i = 0; i < dX; i++) s0 += FmT[r0 + i] * tv[i];
+      acc[j] = s0;
+    }
+    if (mult === 1) for (let c = 0; c < n; c++) Qt[c] += acc[c];
+    else for (let c = 0; c < n; c++) Qt[c] += mult * acc[c];
   }
   for (let i = 0; i < n; i++) {
     const qi = i * n;

@@ -20,6 +20,7 @@ import {
   stackSamples,
 } from '@visuomotor/contracts';
 import {
+  type DynamicsFitQuirks,
   fitDynamics,
   GmmDynamicsPrior,
   type PolicyPrior,
@@ -72,6 +73,8 @@ export interface PolicyGpsOptions extends StepSizeOptions {
   klStep?: number;
   /** Regularisation of the dynamics fit. Default 1e-6. */
   regularization?: number;
+  /** Reference switches of the dynamics fit (`DynamicsFitQuirks` of @visuomotor/gmm-prior). Default: the reference's. */
+  dynamicsFitQuirks?: Partial<DynamicsFitQuirks>;
   /** Floor of the initial-state variances (reference `initial_state_var`). Default 1e-6. */
   initialStateVar?: number;
   /** Initial eta of the dual search. Default 1. */
@@ -263,6 +266,7 @@ export abstract class PolicyGpsBase {
   protected readonly main: PolicyOptimizer;
   protected readonly pretrain: PolicyOptimizer | null;
   protected readonly base: ResolvedPolicyGpsOptions;
+  private readonly fitQuirks: Partial<DynamicsFitQuirks>;
   private readonly policyPriorSpec: PolicyPriorSpec;
 
   protected constructor(options: PolicyGpsOptions) {
@@ -344,6 +348,7 @@ export abstract class PolicyGpsBase {
     this.pretrain = options.pretrainOptimizer ?? null;
     this.solver = new KlConstrainedLqr(T, dX, dU, options.trajOpt ?? {});
     this.policyPriorSpec = options.policyPrior ?? { type: 'gmm' };
+    this.fitQuirks = { ...(options.dynamicsFitQuirks ?? {}) };
     const dynSpec = options.dynamicsPrior ?? { type: 'gmm' };
     this.cond = options.initialControllers.map((c, m) => ({
       controller: cloneController(c),
@@ -458,6 +463,7 @@ export abstract class PolicyGpsBase {
         prior: c.dynPrior,
         regularization: this.base.regularization,
         initialStateVar: this.base.initialStateVar,
+        quirks: this.fitQuirks,
       });
       timings.dynamics += performance.now() - t;
       t = performance.now();

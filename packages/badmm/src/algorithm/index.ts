@@ -42,6 +42,7 @@ export {
   type PolicyGpsIterationRecord,
   type PolicyGpsOptions,
   type PolicyPriorSpec,
+  type ResolvedPolicyGpsOptions,
 } from './policy-gps-base.js';
 export { newStepMultiplier, type StepSizeOptions } from './step-size.js';
 export {

@@ -4,5 +4,5 @@
  * @packageDocumentation
  */
 
-export * from './costs/index.js';
 export * from './algorithm/index.js';
+export * from './costs/index.js';

@@ -11,9 +11,11 @@ import {
 } from './errors.js';
 import {
   addSymAtBA,
+  addSymFromChol,
   anyNonFinite,
   cholSolveUpper,
   cholUpper,
+  cholUpperRows,
   solveUpper,
   solveUpperT,
   symSubAtA,
@@ -640,7 +642,13 @@ function assembleQ(
     for (let i = 0; i < n; i++) Qt[i] = fcv[t * n + i];
   }
   if (t < T - 1) {
-    addSymAtBA(ws.FmT, t * n * dX, dX, n, Vxx, 0, W, Qtt, 0, mult);
+    // Fmᵀ Vxx Fm: through Vxx = Rᵀ R when Vxx is numerically positive definite (fewer
+    // operations), else the general product.
+    if (cholUpperRows(Vxx, dX, ws.RV) === 0) {
+      addSymFromChol(ws.FmT, t * n * dX, dX, n, ws.RV, W, Qtt, 0, mult);
+    } else {
+      addSymAtBA(ws.FmT, t * n * dX, dX, n, Vxx, 0, W, Qtt, 0, mult);
+    }
     // tv = Vx + Vxx fv_t (two rows at a time)
     const fvo = t * dX;
     for (let i = 0; i < dX; i++) {

@@ -563,3 +563,130 @@ export function gemmRows(
     }
   }
 }
+
+/**
+ * Right-looking (row-axpy) upper Cholesky of the symmetric m x m matrix A (contiguous, upper
+ * triangle read) into R (A = Rᵀ R; strictly lower part zeroed). `R` may not alias `A`.
+ *
+ * @returns 0 on success, else the 1-based order of the failing leading minor
+ */
+export function cholUpperRows(A: Float64Array, m: number, R: Float64Array): number {
+  for (let i = 0; i < m; i++) {
+    const ri = i * m;
+    for (let j = 0; j < i; j++) R[ri + j] = 0;
+    for (let j = i; j < m; j++) R[ri + j] = A[ri + j];
+  }
+  for (let j = 0; j < m; j++) {
+    const rj = j * m;
+    const d = R[rj + j];
+    if (!(d > 0)) return j + 1;
+    const r = Math.sqrt(d);
+    R[rj + j] = r;
+    const inv = 1 / r;
+    for (let c = j + 1; c < m; c++) R[rj + c] *= inv;
+    // Trailing update: rows i > j, columns c >= i.
+    for (let i = j + 1; i < m; i++) {
+      const v = R[rj + i];
+      if (v === 0) continue;
+      const ri = i * m;
+      for (let c = i; c < m; c++) R[ri + c] -= v * R[rj + c];
+    }
+  }
+  return 0;
+}
+
+/**
+ * out += alpha · Aᵀ B A for B = Rᵀ R given R (upper, `[m, m]`, lower part zero) and
+ * AT = Aᵀ `[n, m]` at `atOff`: with G = (R A)ᵀ `[n, m]`, Aᵀ B A = G Gᵀ. Upper triangle in
+ * 2 x 2 dot blocks, mirrored. About 20 % fewer operations than {@link addSymAtBA}.
+ */
+export function addSymFromChol(
+  AT: Float64Array,
+  atOff: number,
+  m: number,
+  n: number,
+  R: Float64Array,
+  G: Float64Array,
+  out: Float64Array,
+  oOff: number,
+  alpha: number,
+): void {
+  // G[j, i] = Σ_{k ≥ i} AT[j, k] R[i, k]
+  for (let j = 0; j < n; j += 2) {
+    const twoJ = j + 1 < n;
+    const a0 = atOff + j * m;
+    const a1 = twoJ ? a0 + m : a0;
+    for (let i = 0; i < m; i += 2) {
+      const twoI = i + 1 < m;
+      const r0 = i * m;
+      const r1 = twoI ? r0 + m : r0;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let k = i; k < m; k++) {
+        const x0 = AT[a0 + k];
+        const x1 = AT[a1 + k];
+        const y0 = R[r0 + k];
+        const y1 = R[r1 + k];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      G[j * m + i] = s00;
+      if (twoI) G[j * m + i + 1] = s01;
+      if (twoJ) {
+        G[(j + 1) * m + i] = s10;
+        if (twoI) G[(j + 1) * m + i + 1] = s11;
+      }
+    }
+  }
+  // S[a, b] = G_a · G_b for b >= a
+  for (let a = 0; a < n; a += 2) {
+    const twoA = a + 1 < n;
+    const g0 = a * m;
+    const g1 = twoA ? g0 + m : g0;
+    for (let b = a; b < n; b += 2) {
+      const twoB = b + 1 < n;
+      const h0 = b * m;
+      const h1 = twoB ? h0 + m : h0;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let k = 0; k < m; k++) {
+        const x0 = G[g0 + k];
+        const x1 = G[g1 + k];
+        const y0 = G[h0 + k];
+        const y1 = G[h1 + k];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      if (alpha !== 1) {
+        s00 *= alpha;
+        s01 *= alpha;
+        s10 *= alpha;
+        s11 *= alpha;
+      }
+      out[oOff + a * n + b] += s00;
+      if (b !== a) out[oOff + b * n + a] += s00;
+      if (twoB) {
+        out[oOff + a * n + b + 1] += s01;
+        out[oOff + (b + 1) * n + a] += s01;
+      }
+      if (twoA) {
+        if (b !== a) {
+          out[oOff + (a + 1) * n + b] += s10;
+          out[oOff + b * n + a + 1] += s10;
+        }
+        if (twoB) {
+          out[oOff + (a + 1) * n + b + 1] += s11;
+          if (b !== a) out[oOff + (b + 1) * n + a + 1] += s11;
+        }
+      }
+    }
+  }
+}

@@ -43,6 +43,8 @@ export class LqrWorkspace {
   readonly acc: Float64Array;
   readonly tv: Float64Array;
   readonly R: Float64Array;
+  /** Cholesky factor of the next step's Vxx `[dX, dX]`. */
+  readonly RV: Float64Array;
   readonly R2: Float64Array;
   readonly P: Float64Array;
   readonly invTerm: Float64Array;
@@ -89,6 +91,7 @@ export class LqrWorkspace {
     this.acc = new Float64Array(n);
     this.tv = new Float64Array(n);
     this.R = new Float64Array(dU * dU);
+    this.RV = new Float64Array(dX * dX);
     this.R2 = new Float64Array(dU * dU);
     this.P = new Float64Array(dU * dU);
     this.invTerm = new Float64Array(dU * dU);

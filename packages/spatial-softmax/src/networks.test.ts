@@ -98,6 +98,27 @@ describe('networks', () => {
     }
   });
 
+  it('the optimiser applies given first-layer filters, and refuses them for an MLP', async () => {
+    const kernel = Float32Array.from({ length: 3 * 3 * 1 * 2 }, (_, i) => i / 7);
+    const opt = await createPolicyOptimizer(64, 1, {
+      network: visuomotorCnn({
+        image: { width: 8, height: 8, channels: 1 },
+        conv: [{ filters: 2, kernel: 3, stride: 1 }],
+      }),
+      firstLayer: { kernel, bias: [1, 2] },
+    });
+    try {
+      const cnn = opt.net as VisuomotorCnn;
+      expect(Array.from(cnn.convWeights[0].variable.dataSync())).toEqual(Array.from(kernel));
+      expect(Array.from(cnn.convWeights[1].variable.dataSync())).toEqual([1, 2]);
+    } finally {
+      opt.dispose();
+    }
+    await expect(
+      createPolicyOptimizer(3, 1, { network: mlp(), firstLayer: { kernel: [1] } }),
+    ).rejects.toThrow(NetworkConfigError);
+  });
+
   it('rejects inconsistent configurations', () => {
     expect(() => buildNetwork(visuomotorCnn({ image: { width: 10, height: 10 } }), 250, 2)).toThrow(
       NetworkConfigError,

@@ -16,6 +16,7 @@ import {
 } from '@visuomotor/contracts';
 import { type AdamState, HostAdam } from './adam.js';
 import { type BackendOptions, initBackend } from './backend.js';
+import { NetworkConfigError } from './errors.js';
 import {
   type ExportOptions,
   exportPolicy,
@@ -23,7 +24,7 @@ import {
   type PolicySnapshot,
   snapshotPolicy,
 } from './io.js';
-import { buildNetwork, type NetworkConfig, type PolicyNetwork } from './networks.js';
+import { buildNetwork, type NetworkConfig, type PolicyNetwork, VisuomotorCnn } from './networks.js';
 import {
   normalizeRows,
   type ObsNormalization,
@@ -67,6 +68,11 @@ export interface PolicyOptTfOptions {
    * `fc_only_iterations`; default 0). Ignored for networks without a separate head (MLPs).
    */
   fcOnlyIterations?: number;
+  /**
+   * Initial first-layer filters of a visuomotor CNN (e.g. pretrained ones): kernel
+   * `[k, k, C, F]` (HWIO, row-major) and optional bias `[F]`. Applied once, at construction.
+   */
+  firstLayer?: { kernel: ArrayLike<number>; bias?: ArrayLike<number> };
 }
 
 /** Everything besides the policy that a bit-identical resume of training needs. */
@@ -75,7 +81,7 @@ export interface TrainingState {
   /** Adam steps so far. */
   tfIter: number;
   /** Options in effect (the network is stored with the policy). */
-  options: Required<Omit<PolicyOptTfOptions, 'network'>>;
+  options: Required<Omit<PolicyOptTfOptions, 'network' | 'firstLayer'>>;
   /** State of the generator of minibatch orders. */
   rng: [number, number | null];
   /** The main optimiser (null before its first step). */
@@ -216,7 +222,7 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
   readonly state: PolicyState;
   /** Total Adam steps taken so far. */
   tfIter = 0;
-  private readonly opts: Required<Omit<PolicyOptTfOptions, 'network'>>;
+  private readonly opts: Required<Omit<PolicyOptTfOptions, 'network' | 'firstLayer'>>;
   private readonly optimizer: HostAdam;
   private fcOptimizer: HostAdam | undefined;
   private readonly rng: Rng;
@@ -247,6 +253,7 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
       weightMedianFloor: options.weightMedianFloor ?? 1e-2,
       fcOnlyIterations: options.fcOnlyIterations ?? 0,
     };
+    const { firstLayer } = options;
     if (!Number.isInteger(o.fcOnlyIterations) || o.fcOnlyIterations < 0) {
       throw new InvalidArgumentError('fcOnlyIterations', 'an integer >= 0', o.fcOnlyIterations);
     }
@@ -263,6 +270,22 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
     this.opts = o;
     this.rng = new Rng(o.seed);
     this.net = net ?? buildNetwork(options.network, dO, dU, this.rng.nextSeed());
+    if (firstLayer) {
+      try {
+        if (!(this.net instanceof VisuomotorCnn)) {
+          throw new NetworkConfigError(
+            'firstLayer: only a visuomotor CNN has first-layer filters',
+            {
+              kind: this.net.config.kind,
+            },
+          );
+        }
+        this.net.setFirstLayer(firstLayer.kernel, firstLayer.bias);
+      } catch (e) {
+        if (!net) this.net.dispose();
+        throw e;
+      }
+    }
     if (this.net.dO !== dO || this.net.dU !== dU) {
       throw new InvalidArgumentError('net', `a network for dO=${dO}, dU=${dU}`, {
         dO: this.net.dO,
@@ -293,7 +316,7 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
   }
 
   /** Options in effect. */
-  get options(): Readonly<Required<Omit<PolicyOptTfOptions, 'network'>>> {
+  get options(): Readonly<Required<Omit<PolicyOptTfOptions, 'network' | 'firstLayer'>>> {
     return this.opts;
   }
 

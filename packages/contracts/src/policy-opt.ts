@@ -53,6 +53,19 @@ export interface PolicyOptimizer {
   asPolicy(): Policy;
   /** Release tensors and workers. */
   dispose(): void;
+  /**
+   * Entropy regularisation of the closed-form covariance (BADMM's interpolated `ent_reg`
+   * schedule sets it before each update). Optional.
+   */
+  setEntReg?(value: number): void;
+  /**
+   * Everything needed to continue training bit-identically (weights, optimiser moments,
+   * normalisation, covariance, generator state), as structured-clonable data. Optional: an
+   * optimiser without it cannot be resumed from a checkpoint.
+   */
+  getTrainingState?(): unknown;
+  /** Restore {@link PolicyOptimizer.getTrainingState} on an optimiser of the same architecture. */
+  setTrainingState?(state: never): void;
 }
 
 /** What one policy update did. */

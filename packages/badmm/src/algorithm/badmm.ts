@@ -129,7 +129,7 @@ export class BadmmAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
     // Schedules (reference _set_interp_values).
     const lgStep = interpSchedule(this.o.lgStepSchedule, itr, this.base.iterations);
     const entReg = interpSchedule(this.o.entRegSchedule, itr, this.base.iterations);
-    if (opt) (opt as PolicyOptimizer & { setEntReg?: (v: number) => void }).setEntReg?.(entReg);
+    if (opt) opt.setEntReg?.(entReg);
     const data = this.prepare(samples, timings);
     const M = this.conditions;
     if (!opt) return this.trajectoryOnly(data, timings, t0);

@@ -651,13 +651,18 @@ export abstract class PolicyGpsBase {
     this._iteration++;
   }
 
-  /** Serialisable state (without the policy networks: checkpoint the optimisers separately). */
+  /**
+   * Serialisable state, including the policy optimisers' training state when they provide
+   * `getTrainingState` (otherwise checkpoint the networks separately).
+   */
   protected baseState(kind: string, extra: Record<string, unknown> = {}): AlgorithmState {
     return {
       kind,
       iteration: this._iteration,
       data: {
         ...extra,
+        policyOptimizer: this.main.getTrainingState?.() ?? null,
+        pretrainOptimizer: this.pretrain?.getTrainingState?.() ?? null,
         conditions: this.cond.map((c) => ({
           controller: c.controller,
           eta: c.eta,
@@ -741,6 +746,21 @@ export abstract class PolicyGpsBase {
         obj.setState(st as never);
       }
     });
+    for (const [name, opt] of [
+      ['policyOptimizer', this.main],
+      ['pretrainOptimizer', this.pretrain],
+    ] as const) {
+      const st = (state.data as Record<string, unknown>)[name];
+      if (st === null || st === undefined || !opt) continue;
+      if (!opt.setTrainingState) {
+        throw new InvalidArgumentError(
+          `state.data.${name}`,
+          'no training state (this optimiser cannot restore one)',
+          'a training state',
+        );
+      }
+      opt.setTrainingState(st as never);
+    }
     this._iteration = state.iteration;
     return state.data;
   }

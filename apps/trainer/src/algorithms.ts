@@ -57,6 +57,15 @@ export function priorSpec(experiment: ExperimentDefinition): DynamicsPriorSpec {
     maxSamples: p.maxSamples,
     strength: p.strength,
     seed: experiment.seed,
+    ...(p.maxIterations !== undefined ? { maxIterations: p.maxIterations } : {}),
+    ...(p.stopRule !== undefined || p.warmStart !== undefined
+      ? {
+          gmm: {
+            ...(p.warmStart !== undefined ? { warmStart: p.warmStart } : {}),
+            ...(p.stopRule !== undefined ? { quirks: { stopRule: p.stopRule } } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -74,6 +83,9 @@ function trajOptOptions(inputs: AlgorithmInputs): TrajOptAlgorithmOptions {
     minStepMult: e.algorithm.minStepMult,
     maxStepMult: e.algorithm.maxStepMult,
     regularization: e.dynamics.regularization,
+    ...(e.dynamics.regularizationMode !== undefined
+      ? { dynamicsFitQuirks: { regularizationMode: e.dynamics.regularizationMode } }
+      : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import type { CostConfig } from '@visuomotor/badmm';
 import type { TaskAgentOptions } from './agents.js';
 import {
   arr,
+  bool,
   type Check,
   fail,
   isRecord,
@@ -85,6 +86,16 @@ export interface GmmPriorConfig {
   maxSamples: number;
   /** Prior strength (scales m and n0). */
   strength: number;
+  /** EM iterations per prior update. Default 100 (the reference). */
+  maxIterations?: number;
+  /**
+   * EM stop rule (`GmmQuirks.stopRule` of `@visuomotor/gmm-prior`). `'reference'` (default)
+   * cannot stop early while the log-likelihood is negative, so EM always runs `maxIterations`;
+   * `'relative'` stops when |ll − prev| < 1e-5·|prev| (a deliberate departure, for speed).
+   */
+  stopRule?: 'reference' | 'relative';
+  /** Start EM from the previous clusters when K is unchanged. Default true (the reference). */
+  warmStart?: boolean;
 }
 
 /** No dynamics prior: plain linear regression per step. */
@@ -100,6 +111,12 @@ export interface DynamicsConfig {
   /** Diagonal regularisation added to the fitted joint covariance. */
   regularization: number;
   prior: DynamicsPriorConfig;
+  /**
+   * How `regularization` enters the fit (`DynamicsFitQuirks.regularizationMode`):
+   * `'allEntries'` (default, the reference: a rank-one term) or `'diagonal'` (the paper's ridge,
+   * which keeps the fit without a prior well posed when every sample starts from the same state).
+   */
+  regularizationMode?: 'allEntries' | 'diagonal';
 }
 
 /** Trajectory-only GPS (reference `AlgorithmTrajOpt`). */
@@ -225,6 +242,9 @@ const prior: Check<DynamicsPriorConfig> = tagged<DynamicsPriorConfig>('type', {
     minSamplesPerCluster: positiveInt,
     maxSamples: positiveInt,
     strength: positive,
+    maxIterations: opt(positiveInt),
+    stopRule: opt(literal('reference', 'relative')),
+    warmStart: opt(bool()),
   }),
 });
 
@@ -265,7 +285,11 @@ const experimentSchema = obj({
   noiseScale: opt(nonNegative),
   cost: costConfig,
   initialController,
-  dynamics: obj({ regularization: nonNegative, prior }),
+  dynamics: obj({
+    regularization: nonNegative,
+    prior,
+    regularizationMode: opt(literal('allEntries', 'diagonal')),
+  }),
   algorithm,
   success: opt(obj({ distance: positive })),
 });

@@ -110,4 +110,26 @@ describe('experiment schema', () => {
       expect(e.samples).toBe(e.dynamics.prior.type === 'gmm' ? 5 : 20);
     }
   });
+
+  it('accepts the EM and dynamics-fit switches and checks their values', () => {
+    const e = clone(EXPERIMENTS.peg3d);
+    expect(validateExperiment(e).dynamics.prior).toMatchObject({
+      stopRule: 'relative',
+      maxIterations: 20,
+    });
+    e.dynamics.prior.stopRule = 'sometimes';
+    expect(message(e)).toBe(
+      "experiment.dynamics.prior.stopRule: expected one of 'reference' | 'relative', got \"sometimes\"",
+    );
+    const f = clone(EXPERIMENTS.peg3d);
+    f.dynamics.prior.maxIterations = 0;
+    expect(message(f)).toBe(
+      'experiment.dynamics.prior.maxIterations: expected an integer >= 1, got 0',
+    );
+    const g = clone(EXPERIMENTS.peg3d);
+    g.dynamics.regularizationMode = 'ridge';
+    expect(message(g)).toBe(
+      "experiment.dynamics.regularizationMode: expected one of 'allEntries' | 'diagonal', got \"ridge\"",
+    );
+  });
 });

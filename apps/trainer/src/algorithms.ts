@@ -83,9 +83,14 @@ function trajOptOptions(inputs: AlgorithmInputs): TrajOptAlgorithmOptions {
     minStepMult: e.algorithm.minStepMult,
     maxStepMult: e.algorithm.maxStepMult,
     regularization: e.dynamics.regularization,
-    ...(e.dynamics.regularizationMode !== undefined
-      ? { dynamicsFitQuirks: { regularizationMode: e.dynamics.regularizationMode } }
-      : {}),
+    dynamicsFitQuirks: {
+      ...(e.dynamics.regularizationMode !== undefined
+        ? { regularizationMode: e.dynamics.regularizationMode }
+        : {}),
+      ...(e.dynamics.noPriorSingular !== undefined
+        ? { noPriorSingular: e.dynamics.noPriorSingular }
+        : {}),
+    },
   };
 }
 

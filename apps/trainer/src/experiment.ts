@@ -117,6 +117,12 @@ export interface DynamicsConfig {
    * which keeps the fit without a prior well posed when every sample starts from the same state).
    */
   regularizationMode?: 'allEntries' | 'diagonal';
+  /**
+   * When the fit without a prior refuses the data (`DynamicsFitQuirks.noPriorSingular`):
+   * `'sampleCount'` (default) whenever N <= dX+dU; `'exactPivot'` only on an exactly zero pivot,
+   * for fits that the diagonal ridge makes well posed with fewer samples than dimensions.
+   */
+  noPriorSingular?: 'sampleCount' | 'exactPivot';
 }
 
 /** Trajectory-only GPS (reference `AlgorithmTrajOpt`). */
@@ -289,6 +295,7 @@ const experimentSchema = obj({
     regularization: nonNegative,
     prior,
     regularizationMode: opt(literal('allEntries', 'diagonal')),
+    noPriorSingular: opt(literal('sampleCount', 'exactPivot')),
   }),
   algorithm,
   success: opt(obj({ distance: positive })),

@@ -22,6 +22,7 @@ describe('Figure 4 reproduction', () => {
     expect(e.samples).toBe(20);
     expect(e.dynamics.prior).toEqual({ type: 'none' });
     expect(e.dynamics.regularizationMode).toBe('diagonal');
+    expect(e.dynamics.noPriorSingular).toBe('exactPivot');
     expect(figure4Experiment('peg3d', 'gmm')).toBe(EXPERIMENTS.peg3d);
   });
 

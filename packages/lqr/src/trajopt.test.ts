@@ -68,6 +68,11 @@ describe('KL-constrained update', () => {
       hooks: { augmentedCost: controllerKlCost(p.cost, PKLm, PKLv), nu: new Float64Array(T) },
     });
     expect(Array.from(b.controller.k)).toEqual(Array.from(a.controller.k));
+    // A supplier without the per-step form (whole arrays) gives the same bits.
+    const full = controllerKlCost(p.cost, PKLm, PKLv);
+    const plain = (eta: number, fCm: Float64Array, fcv: Float64Array) => full(eta, fCm, fcv);
+    const c0 = trajOptUpdate({ ...baseInput(), hooks: { augmentedCost: plain } });
+    expect(Array.from(c0.controller.K)).toEqual(Array.from(a.controller.K));
     // A non-trivial nu changes the propagated value.
     const nu = Float64Array.from({ length: T }, (_, t) => 0.01 * (t + 1));
     const c = backward(p.dynamics, p.cost, p.controller, 1, {}, { nu });

@@ -41,6 +41,7 @@ export * from './experiment.js';
 export {
   DEFAULT_EXPERIMENT,
   EXPERIMENTS,
+  FAST_GMM_EM,
   PR2_GAINS,
   peg2d,
   peg3d,
@@ -48,6 +49,12 @@ export {
   reacher,
   swimmer,
 } from './experiments/index.js';
+export {
+  type IlqgBaselineOptions,
+  type IlqgBaselineResult,
+  type IlqgIterationRecord,
+  runIlqgBaseline,
+} from './ilqg-baseline.js';
 export {
   encodePng,
   frameStrip,
@@ -64,6 +71,20 @@ export {
   type ProgressReporter,
   silentProgress,
 } from './progress.js';
+export {
+  FIGURE4_ITERATIONS,
+  FIGURE4_SEEDS,
+  FIGURE4_TASKS,
+  type Figure4Job,
+  type Figure4JobResult,
+  type Figure4Method,
+  type Figure4ReportOptions,
+  figure4Experiment,
+  figure4Jobs,
+  readFigure4Results,
+  runFigure4Job,
+  writeFigure4Report,
+} from './reproduce.js';
 export { TrainerRng } from './rng.js';
 export {
   type Checkpoint,

@@ -5,7 +5,7 @@ import { pointmass } from './pointmass.js';
 import { reacher } from './reacher.js';
 import { swimmer } from './swimmer.js';
 
-export { PR2_GAINS } from './peg3d.js';
+export { FAST_GMM_EM, PR2_GAINS } from './peg3d.js';
 export { peg2d, peg3d, pointmass, reacher, swimmer };
 
 /** The built-in experiments by name. */

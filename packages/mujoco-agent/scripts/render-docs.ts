@@ -28,6 +28,8 @@ const gains: Record<TaskName, [number, number]> = {
   peg2d: [60, 2],
   peg3d: [300, 10],
   swimmer: [0, 0],
+  'reacher-vision': [2, 0.02],
+  'peg2d-vision': [60, 2],
 };
 
 for (const name of Object.keys(TASKS) as TaskName[]) {

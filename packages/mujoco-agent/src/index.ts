@@ -57,11 +57,21 @@ export { Simulator, stateLayoutOf } from './sim.js';
 export type { TaskCamera, TaskCondition, TaskSpec } from './task.js';
 export {
   peg2d,
+  peg2dVision,
+  peg2dVisionTask,
   peg3d,
   pointmass,
+  randomVisionConditions,
   reacher,
+  reacherVision,
+  reacherVisionTask,
   SWIMMER_TARGET_SPEED,
+  sampleQpos,
+  setVisionTarget,
   swimmer,
   TASKS,
   type TaskName,
+  VISION_TASKS,
+  type VisionTask,
+  type VisionTaskName,
 } from './tasks/index.js';

@@ -1,15 +1,44 @@
 import type { TaskSpec } from '../task.js';
 import { peg2d } from './peg2d.js';
+import { peg2dVision, peg2dVisionTask } from './peg2d-vision.js';
 import { peg3d } from './peg3d.js';
 import { pointmass } from './pointmass.js';
 import { reacher } from './reacher.js';
+import { reacherVision, reacherVisionTask } from './reacher-vision.js';
 import { swimmer } from './swimmer.js';
+import type { VisionTask } from './vision.js';
 
 export { SWIMMER_TARGET_SPEED } from './swimmer.js';
-export { peg2d, peg3d, pointmass, reacher, swimmer };
+export {
+  randomVisionConditions,
+  sampleQpos,
+  setVisionTarget,
+  type VisionTask,
+} from './vision.js';
+export {
+  peg2d,
+  peg2dVision,
+  peg2dVisionTask,
+  peg3d,
+  pointmass,
+  reacher,
+  reacherVision,
+  reacherVisionTask,
+  swimmer,
+};
 
 /** Names of the built-in tasks. */
-export type TaskName = 'pointmass' | 'reacher' | 'peg2d' | 'peg3d' | 'swimmer';
+export type TaskName =
+  | 'pointmass'
+  | 'reacher'
+  | 'peg2d'
+  | 'peg3d'
+  | 'swimmer'
+  | 'reacher-vision'
+  | 'peg2d-vision';
+
+/** Names of the built-in vision tasks (target seen only in the camera image). */
+export type VisionTaskName = 'reacher-vision' | 'peg2d-vision';
 
 /** The built-in tasks by name. */
 export const TASKS: Readonly<Record<TaskName, TaskSpec>> = {
@@ -18,4 +47,12 @@ export const TASKS: Readonly<Record<TaskName, TaskSpec>> = {
   peg2d,
   peg3d,
   swimmer,
+  'reacher-vision': reacherVision,
+  'peg2d-vision': peg2dVision,
+};
+
+/** The built-in vision tasks' condition builders and target distributions, by name. */
+export const VISION_TASKS: Readonly<Record<VisionTaskName, VisionTask>> = {
+  'reacher-vision': reacherVisionTask,
+  'peg2d-vision': peg2dVisionTask,
 };

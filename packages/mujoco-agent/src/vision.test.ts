@@ -1,0 +1,163 @@
+import { InvalidArgumentError } from '@visuomotor/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MujocoAgent } from './agent.js';
+import { type Engine, loadEngine } from './engine.js';
+import { callbackPolicy, zeroPolicy } from './policy.js';
+import type { Frame } from './render.js';
+import {
+  randomVisionConditions,
+  setVisionTarget,
+  TASKS,
+  VISION_TASKS,
+  type VisionTaskName,
+} from './tasks/index.js';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await loadEngine();
+});
+afterAll(() => engine.dispose());
+
+const NAMES = Object.keys(VISION_TASKS) as VisionTaskName[];
+
+/** Centroid (column, row) of the reddish target pixels (r > 0.6, g and b < 0.3) of a frame. */
+function redCentroid(f: Pick<Frame, 'width' | 'height' | 'rgb'>): [number, number, number] {
+  let sx = 0;
+  let sy = 0;
+  let n = 0;
+  for (let y = 0; y < f.height; y++) {
+    for (let x = 0; x < f.width; x++) {
+      const o = 3 * (y * f.width + x);
+      if (f.rgb[o] > 150 && f.rgb[o + 1] < 80 && f.rgb[o + 2] < 80) {
+        sx += x;
+        sy += y;
+        n++;
+      }
+    }
+  }
+  return [sx / n, sy / n, n];
+}
+
+describe('vision tasks', () => {
+  for (const name of NAMES) {
+    const vt = VISION_TASKS[name];
+
+    it(`${name}: the observation is [joint angles, joint velocities, 64x64 image], no target`, () => {
+      expect(TASKS[name]).toBe(vt.spec);
+      const a = new MujocoAgent(engine, { task: name, conditions: 'all', T: 6 });
+      try {
+        const dQ = a.dQ;
+        expect(a.obsLayout.blocks.map((b) => [b.sensor, b.size])).toEqual([
+          ['JOINT_ANGLES', dQ],
+          ['JOINT_VELOCITIES', dQ],
+          ['RGB_IMAGE', 3 * 64 * 64],
+        ]);
+        expect(a.dO).toBe(2 * dQ + 3 * 64 * 64);
+        expect(a.stateLayout.blocks.map((b) => b.sensor)).toContain('END_EFFECTOR_POINTS');
+        expect(vt.spec.train.length).toBeGreaterThanOrEqual(4);
+        expect(vt.spec.test.length).toBeGreaterThanOrEqual(2);
+        // Two conditions differing only in the target: identical robot part of the
+        // observation at every step, different images, different (target-relative) states.
+        const p = zeroPolicy(a.dU);
+        const s0 = a.sampleSync(p, 0, { seed: 1 });
+        const s1 = a.sampleSync(p, 1, { seed: 1 });
+        const img = 2 * dQ;
+        let imgDiff = 0;
+        for (let t = 0; t < a.T; t++) {
+          for (let i = 0; i < img; i++) {
+            expect(s0.obs[t * a.dO + i]).toBe(s1.obs[t * a.dO + i]);
+          }
+          for (let i = img; i < a.dO; i++) {
+            imgDiff += Math.abs(s0.obs[t * a.dO + i] - s1.obs[t * a.dO + i]);
+          }
+        }
+        expect(imgDiff).toBeGreaterThan(1);
+        expect(Math.abs(s0.X[2 * dQ] - s1.X[2 * dQ])).toBeGreaterThan(0.01);
+      } finally {
+        a.dispose();
+      }
+    });
+
+    it(`${name}: the target shows in the image where it is, and every target is reachable`, () => {
+      const a = new MujocoAgent(engine, { task: name, conditions: 'all', T: 2 });
+      try {
+        const c0 = a.conditionList[0].mocap?.[vt.targetBody] ?? [0, 0, 0];
+        const f0 = a.renderCondition(0);
+        const [x0, y0, n0] = redCentroid(f0);
+        expect(n0).toBeGreaterThan(4);
+        // Move the target +5 cm in x and -3 cm in y: the red blob moves right and down
+        // (overhead camera: image x = world x, image rows = -world y).
+        setVisionTarget(a.sim, vt, [c0[0] + 0.05, c0[1] - 0.03]);
+        const [x1, y1] = redCentroid(a.renderCurrent());
+        expect(x1 - x0).toBeGreaterThan(1);
+        expect(y1 - y0).toBeGreaterThan(0.5);
+        // The state's target-relative ee points follow the moved target.
+        expect(a.sim.eeTarget[0]).toBeCloseTo(a.conditionList[0].eeTarget[0] + 0.05, 12);
+
+        // Reachability of train, test and random targets (gradient descent through the ee
+        // Jacobians within the joint limits, as in the agent tests).
+        const conds = [...a.conditionList, ...randomVisionConditions(vt, 12, 3)];
+        const b = new MujocoAgent(engine, { task: name, conditions: conds, T: 2 });
+        try {
+          const n = b.dQ;
+          const k = 3 * b.nPoints;
+          const raw = b.sim.model.raw as { jnt_range: Float64Array; jnt_limited: Uint8Array };
+          const range = Float64Array.from(raw.jnt_range);
+          const limited = Uint8Array.from(raw.jnt_limited);
+          const v = new Float64Array(n);
+          for (let c = 0; c < b.conditions; c++) {
+            b.sim.reset(c);
+            const q = Float64Array.from(b.conditionList[c].qpos0);
+            let err = 0;
+            for (let it = 0; it < 3000; it++) {
+              b.sim.setJointState(q, v);
+              err = 0;
+              for (let r = 0; r < k; r++) err += (b.sim.ee[r] - b.sim.eeTarget[r]) ** 2;
+              for (let j = 0; j < n; j++) {
+                let g = 0;
+                for (let r = 0; r < k; r++)
+                  g += b.sim.eeJac[r * n + j] * (b.sim.ee[r] - b.sim.eeTarget[r]);
+                q[j] -= (name === 'reacher-vision' ? 20 : 0.5) * g;
+                if (limited[j]) q[j] = Math.min(range[2 * j + 1], Math.max(range[2 * j], q[j]));
+              }
+            }
+            expect(Math.sqrt(err / b.nPoints)).toBeLessThan(0.01);
+          }
+        } finally {
+          b.dispose();
+        }
+      } finally {
+        a.dispose();
+      }
+    });
+
+    it(`${name}: random conditions and image rollouts are deterministic`, () => {
+      const c1 = randomVisionConditions(vt, 5, 42, { randomArm: true });
+      const c2 = randomVisionConditions(vt, 5, 42, { randomArm: true });
+      expect(c2).toEqual(c1);
+      expect(randomVisionConditions(vt, 5, 43, { randomArm: true })).not.toEqual(c1);
+      for (const c of c1) {
+        expect(c.qpos0.length).toBe(vt.qposRange.length);
+        expect(c.eeTarget.length).toBe(vt.dPose);
+      }
+      const a = new MujocoAgent(engine, { task: name, conditions: c1, T: 12 });
+      try {
+        // Random torques (as in pose-data collection) from random arm starts.
+        const lim = vt.spec.torqueLimits;
+        const p = callbackPolicy(a.dU, (_x, _o, _t, eps, u) => {
+          for (let i = 0; i < u.length; i++) u[i] = lim[i] * eps[i];
+        });
+        for (let c = 0; c < a.conditions; c++) {
+          const s1 = a.sampleSync(p, c, { seed: 7 });
+          const s2 = a.sampleSync(p, c, { seed: 7 });
+          expect(Buffer.from(s1.obs.buffer).equals(Buffer.from(s2.obs.buffer))).toBe(true);
+          expect(s1.obs.every((v) => Number.isFinite(v))).toBe(true);
+        }
+      } finally {
+        a.dispose();
+      }
+      expect(() => vt.condition([0.1])).toThrow(InvalidArgumentError);
+      expect(() => vt.condition([0.1, Number.NaN])).toThrow(InvalidArgumentError);
+    });
+  }
+});

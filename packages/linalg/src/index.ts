@@ -43,3 +43,4 @@ export { NotPositiveDefiniteError, SingularMatrixError } from './errors.js';
 export { conditionGaussian, GaussianConditioner } from './gaussian.js';
 export { det, luFactor, luSolve, solve } from './lu.js';
 export { Batch, copy, Mat } from './mat.js';
+export { npMean, npSum } from './summation.js';

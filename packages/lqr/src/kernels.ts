@@ -476,51 +476,7 @@ export function anyNonFinite(a: Float64Array, off = 0, len = a.length - off): bo
   return false;
 }
 
-/**
- * numpy's pairwise summation of a contiguous float64 vector (`np.sum`, `np.mean`): blocks of
- * up to 128 entries summed with 8 interleaved accumulators, larger inputs split in halves.
- * Reproduces the reference's last bits where a sum decides a branch.
- */
-export function npSum(a: ArrayLike<number>, off = 0, n = a.length - off): number {
-  if (n < 8) {
-    let r = 0;
-    for (let i = 0; i < n; i++) r += a[off + i];
-    return r;
-  }
-  if (n <= 128) {
-    let r0 = a[off];
-    let r1 = a[off + 1];
-    let r2 = a[off + 2];
-    let r3 = a[off + 3];
-    let r4 = a[off + 4];
-    let r5 = a[off + 5];
-    let r6 = a[off + 6];
-    let r7 = a[off + 7];
-    let i = 8;
-    const end = n - (n % 8);
-    for (; i < end; i += 8) {
-      r0 += a[off + i];
-      r1 += a[off + i + 1];
-      r2 += a[off + i + 2];
-      r3 += a[off + i + 3];
-      r4 += a[off + i + 4];
-      r5 += a[off + i + 5];
-      r6 += a[off + i + 6];
-      r7 += a[off + i + 7];
-    }
-    let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
-    for (; i < n; i++) res += a[off + i];
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return npSum(a, off, n2) + npSum(a, off + n2, n - n2);
-}
-
-/** `np.mean` of `n` entries (pairwise sum divided by n). */
-export function npMean(a: ArrayLike<number>, off = 0, n = a.length - off): number {
-  return npSum(a, off, n) / n;
-}
+export { npMean, npSum } from '@visuomotor/linalg';
 
 /**
  * C = A B for A `[m, k]` (row stride `aStride`, at `aOff`), B `[k, nc]` contiguous at `bOff`;

@@ -17,20 +17,18 @@ import {
   type PolicyUpdateReport,
   type QuadraticCost,
   type Sample,
-  stackSamples,
 } from '@visuomotor/contracts';
 import {
   type DynamicsFitQuirks,
-  fitDynamics,
   GmmDynamicsPrior,
   type PolicyPrior,
   PolicyPriorConstant,
   PolicyPriorGmm,
   type PolicyPriorGmmOptions,
 } from '@visuomotor/gmm-prior';
-import { estimateCost, KlConstrainedLqr, npSum, type TrajOptOptions } from '@visuomotor/lqr';
-import { evalCostExpansion } from '../costs/expansion.js';
+import { KlConstrainedLqr, npSum, type TrajOptOptions } from '@visuomotor/lqr';
 import { type PolicyKlPrecision, policyKl } from './badmm-helpers.js';
+import { type DynamicsFitSettings, fitCondition, laplaceImprovement } from './condition-data.js';
 import {
   clonePolicyInfo,
   concatTargets,
@@ -266,7 +264,7 @@ export abstract class PolicyGpsBase {
   protected readonly main: PolicyOptimizer;
   protected readonly pretrain: PolicyOptimizer | null;
   protected readonly base: ResolvedPolicyGpsOptions;
-  private readonly fitQuirks: Partial<DynamicsFitQuirks>;
+  private readonly fit: DynamicsFitSettings;
   private readonly policyPriorSpec: PolicyPriorSpec;
 
   protected constructor(options: PolicyGpsOptions) {
@@ -348,7 +346,11 @@ export abstract class PolicyGpsBase {
     this.pretrain = options.pretrainOptimizer ?? null;
     this.solver = new KlConstrainedLqr(T, dX, dU, options.trajOpt ?? {});
     this.policyPriorSpec = options.policyPrior ?? { type: 'gmm' };
-    this.fitQuirks = { ...(options.dynamicsFitQuirks ?? {}) };
+    this.fit = {
+      regularization: this.base.regularization,
+      initialStateVar: this.base.initialStateVar,
+      quirks: { ...(options.dynamicsFitQuirks ?? {}) },
+    };
     const dynSpec = options.dynamicsPrior ?? { type: 'gmm' };
     this.cond = options.initialControllers.map((c, m) => ({
       controller: cloneController(c),
@@ -430,50 +432,27 @@ export abstract class PolicyGpsBase {
         samples.length,
       );
     }
-    const { T, dX, dU } = this;
+    const { dX } = this;
     const pretraining = this.phase() === 'pretrain';
     return samples.map((list, m) => {
       const c = this.cond[m];
-      if (list.length < 2) {
-        throw new InvalidArgumentError(`samples[${m}]`, 'at least 2 samples', list.length);
-      }
-      let t = performance.now();
-      const batch = stackSamples(list);
-      if (batch.T !== T || batch.dX !== dX || batch.dU !== dU) {
-        throw new InvalidArgumentError(`samples[${m}]`, `samples with T=${T}, dX=${dX}, dU=${dU}`, {
-          T: batch.T,
-          dX: batch.dX,
-          dU: batch.dU,
-        });
-      }
       const opt = this.optimizer();
-      if (!pretraining && batch.dO !== this.main.dO) {
+      if (!pretraining && list.length > 0 && list[0].dO !== this.main.dO) {
         throw new InvalidArgumentError(
           `samples[${m}].dO`,
           `the policy optimiser's dO (${this.main.dO})`,
-          batch.dO,
+          list[0].dO,
         );
       }
-      if (c.dynPrior) c.dynPrior.update(batch.X, batch.U, batch.N, T, dX, dU);
-      const dynamics = fitDynamics(batch.X, batch.U, {
-        N: batch.N,
-        T,
-        dX,
-        dU,
-        prior: c.dynPrior,
-        regularization: this.base.regularization,
-        initialStateVar: this.base.initialStateVar,
-        quirks: this.fitQuirks,
-      });
-      timings.dynamics += performance.now() - t;
-      t = performance.now();
-      const cost = evalCostExpansion(this.costs[m], list);
-      const totals = new Float64Array(batch.N);
-      for (let n = 0; n < batch.N; n++) totals[n] = npSum(cost.cs, n * T, T);
-      const mcCost = npSum(totals) / batch.N;
-      let v = 0;
-      for (let n = 0; n < batch.N; n++) v += (totals[n] - mcCost) ** 2;
-      timings.cost += performance.now() - t;
+      const { batch, dynamics, cost, mcCost, costStd } = fitCondition(
+        list,
+        m,
+        this,
+        c.dynPrior,
+        this.costs[m],
+        this.fit,
+        timings,
+      );
       const stateObs = pretraining || opt === null;
       return {
         N: batch.N,
@@ -484,7 +463,7 @@ export abstract class PolicyGpsBase {
         dynamics,
         cost,
         mcCost,
-        costStd: Math.sqrt(v / batch.N),
+        costStd,
         prob: null,
       };
     });
@@ -565,11 +544,7 @@ export abstract class PolicyGpsBase {
   ): [number | null, number | null, number] {
     const c = this.cond[m];
     if (!c.prev) return [null, null, c.stepMult];
-    const prevL = npSum(estimateCost(c.prev.controller, c.prev.dynamics, c.prev.cost));
-    const newP = npSum(estimateCost(c.controller, c.prev.dynamics, c.prev.cost));
-    const newA = npSum(estimateCost(c.controller, d.dynamics, d.cost));
-    const predicted = prevL - newP;
-    const actual = prevL - newA;
+    const { predicted, actual } = laplaceImprovement(c.prev, c.controller, d.dynamics, d.cost);
     return [predicted, actual, newStepMultiplier(predicted, actual, c.stepMult, this.base)];
   }
 

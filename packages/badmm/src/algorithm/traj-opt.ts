@@ -7,16 +7,14 @@ import {
   type LinearGaussianDynamics,
   type QuadraticCost,
   type Sample,
-  stackSamples,
 } from '@visuomotor/contracts';
 import {
   type DynamicsFitQuirks,
-  fitDynamics,
   GmmDynamicsPrior,
   type GmmDynamicsPriorOptions,
 } from '@visuomotor/gmm-prior';
-import { estimateCost, KlConstrainedLqr, npSum, type TrajOptOptions } from '@visuomotor/lqr';
-import { evalCostExpansion } from '../costs/expansion.js';
+import { KlConstrainedLqr, type TrajOptOptions } from '@visuomotor/lqr';
+import { type DynamicsFitSettings, fitCondition, laplaceImprovement } from './condition-data.js';
 import { newStepMultiplier, type StepSizeOptions } from './step-size.js';
 import type {
   AlgorithmState,
@@ -115,7 +113,7 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
   private readonly cond: ConditionState[];
   private readonly costs: readonly Cost[];
   private readonly solver: KlConstrainedLqr;
-  private readonly fitQuirks: Partial<DynamicsFitQuirks>;
+  private readonly fit: DynamicsFitSettings;
   private readonly o: Required<
     Pick<
       TrajOptAlgorithmOptions,
@@ -178,7 +176,11 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
     this.conditions = M;
     this.costs = costs;
     this.solver = new KlConstrainedLqr(T, dX, dU, options.trajOpt ?? {});
-    this.fitQuirks = { ...(options.dynamicsFitQuirks ?? {}) };
+    this.fit = {
+      regularization: this.o.regularization,
+      initialStateVar: this.o.initialStateVar,
+      quirks: { ...(options.dynamicsFitQuirks ?? {}) },
+    };
     const spec = options.dynamicsPrior ?? { type: 'gmm' };
     this.cond = options.initialControllers.map((c, m) => ({
       controller: cloneController(c),
@@ -214,59 +216,23 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
     const t0 = performance.now();
     const records: ConditionRecord[] = [];
     const pending: (() => void)[] = [];
-    const { T, dX, dU } = this;
+    const { T } = this;
     for (let m = 0; m < this.conditions; m++) {
       const c = this.cond[m];
-      const list = samples[m];
-      if (list.length < 2) {
-        throw new InvalidArgumentError(
-          `samples[${m}]`,
-          'at least 2 samples to fit dynamics',
-          list.length,
-        );
-      }
-      // 1. dynamics
-      let t = performance.now();
-      const batch = stackSamples(list);
-      if (batch.T !== T || batch.dX !== dX || batch.dU !== dU) {
-        throw new InvalidArgumentError(`samples[${m}]`, `samples with T=${T}, dX=${dX}, dU=${dU}`, {
-          T: batch.T,
-          dX: batch.dX,
-          dU: batch.dU,
-        });
-      }
-      if (c.prior) c.prior.update(batch.X, batch.U, batch.N, T, dX, dU);
-      const dynamics = fitDynamics(batch.X, batch.U, {
-        N: batch.N,
-        T,
-        dX,
-        dU,
-        prior: c.prior,
-        regularization: this.o.regularization,
-        initialStateVar: this.o.initialStateVar,
-        quirks: this.fitQuirks,
-      });
-      timings.dynamics += performance.now() - t;
-      // 2. cost
-      t = performance.now();
-      const expansion = evalCostExpansion(this.costs[m], list);
-      const totals = new Float64Array(batch.N);
-      for (let n = 0; n < batch.N; n++) totals[n] = npSum(expansion.cs, n * T, T);
-      const cost = npSum(totals) / batch.N;
-      let varSum = 0;
-      for (let n = 0; n < batch.N; n++) varSum += (totals[n] - cost) ** 2;
-      timings.cost += performance.now() - t;
+      // 1-2. dynamics prior update and fit, cost expansion
+      const {
+        dynamics,
+        cost: expansion,
+        mcCost: cost,
+        costStd,
+      } = fitCondition(samples[m], m, this, c.prior, this.costs[m], this.fit, timings);
       // 3. step size
-      t = performance.now();
+      let t = performance.now();
       let predicted: number | null = null;
       let actual: number | null = null;
       let stepMult = c.stepMult;
       if (this._iteration >= 1 && c.prev) {
-        const prevLaplace = npSum(estimateCost(c.prev.controller, c.prev.dynamics, c.prev.cost));
-        const newPredicted = npSum(estimateCost(c.controller, c.prev.dynamics, c.prev.cost));
-        const newActual = npSum(estimateCost(c.controller, dynamics, expansion));
-        predicted = prevLaplace - newPredicted;
-        actual = prevLaplace - newActual;
+        ({ predicted, actual } = laplaceImprovement(c.prev, c.controller, dynamics, expansion));
         stepMult = newStepMultiplier(predicted, actual, c.stepMult, this.o);
       }
       timings.stepAdjust += performance.now() - t;
@@ -295,7 +261,7 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
       records.push({
         condition: m,
         cost,
-        costStd: Math.sqrt(varSum / batch.N),
+        costStd,
         kl,
         klStep: klBound,
         eta,

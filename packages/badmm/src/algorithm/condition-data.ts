@@ -1,0 +1,124 @@
+import {
+  type Cost,
+  type DynamicsPrior,
+  InvalidArgumentError,
+  type LinearGaussianController,
+  type LinearGaussianDynamics,
+  type QuadraticCost,
+  type Sample,
+  type SampleBatch,
+  stackSamples,
+} from '@visuomotor/contracts';
+import { type DynamicsFitQuirks, fitDynamics } from '@visuomotor/gmm-prior';
+import { npSum } from '@visuomotor/linalg';
+import { estimateCost } from '@visuomotor/lqr';
+import { type CostExpansion, evalCostExpansion } from '../costs/expansion.js';
+import type { PhaseTimings } from './types.js';
+
+/** Settings of the per-step dynamics fit shared by every GPS algorithm. */
+export interface DynamicsFitSettings {
+  regularization: number;
+  initialStateVar: number;
+  quirks: Partial<DynamicsFitQuirks>;
+}
+
+/** One condition's samples, fitted dynamics and cost expansion for one iteration. */
+export interface FittedCondition {
+  batch: SampleBatch;
+  /** Linear-Gaussian dynamics fitted to the samples (with x0mu, x0sigma). */
+  dynamics: LinearGaussianDynamics;
+  /** Sample-averaged quadratic cost expansion, with per-sample costs `cs [N, T]`. */
+  cost: CostExpansion;
+  /** Mean over samples of the total cost Σ_t l_t (reference `np.mean(np.sum(cs, 1))`). */
+  mcCost: number;
+  /** Standard deviation of the total cost over samples. */
+  costStd: number;
+}
+
+/**
+ * The first two phases of every GPS iteration for condition `m` (reference
+ * `Algorithm._update_dynamics` and `_eval_cost`): stack the samples, update the dynamics prior
+ * with them, fit linear-Gaussian dynamics per step, and evaluate the cost's quadratic
+ * expansion. Adds the time spent to `timings.dynamics` and `timings.cost`.
+ *
+ * @param list - the N ≥ 2 samples of condition m, each with T, dX, dU as given
+ */
+export function fitCondition(
+  list: readonly Sample[],
+  m: number,
+  dims: { T: number; dX: number; dU: number },
+  prior: DynamicsPrior | null,
+  cost: Cost,
+  fit: DynamicsFitSettings,
+  timings: PhaseTimings,
+): FittedCondition {
+  const { T, dX, dU } = dims;
+  if (list.length < 2) {
+    throw new InvalidArgumentError(
+      `samples[${m}]`,
+      'at least 2 samples to fit dynamics',
+      list.length,
+    );
+  }
+  let t = performance.now();
+  const batch = stackSamples(list);
+  if (batch.T !== T || batch.dX !== dX || batch.dU !== dU) {
+    throw new InvalidArgumentError(`samples[${m}]`, `samples with T=${T}, dX=${dX}, dU=${dU}`, {
+      T: batch.T,
+      dX: batch.dX,
+      dU: batch.dU,
+    });
+  }
+  if (prior) prior.update(batch.X, batch.U, batch.N, T, dX, dU);
+  const dynamics = fitDynamics(batch.X, batch.U, {
+    N: batch.N,
+    T,
+    dX,
+    dU,
+    prior,
+    regularization: fit.regularization,
+    initialStateVar: fit.initialStateVar,
+    quirks: fit.quirks,
+  });
+  timings.dynamics += performance.now() - t;
+  t = performance.now();
+  const expansion = evalCostExpansion(cost, list);
+  const totals = new Float64Array(batch.N);
+  for (let n = 0; n < batch.N; n++) totals[n] = npSum(expansion.cs, n * T, T);
+  const mcCost = npSum(totals) / batch.N;
+  let v = 0;
+  for (let n = 0; n < batch.N; n++) v += (totals[n] - mcCost) ** 2;
+  timings.cost += performance.now() - t;
+  return { batch, dynamics, cost: expansion, mcCost, costStd: Math.sqrt(v / batch.N) };
+}
+
+/** What the previous iteration left of a condition, for the step-size rule. */
+export interface PreviousIteration {
+  /** The controller that drew the previous samples. */
+  controller: LinearGaussianController;
+  /** Dynamics fitted to the previous samples. */
+  dynamics: LinearGaussianDynamics;
+  /** Cost expansion on the previous samples. */
+  cost: QuadraticCost;
+}
+
+/**
+ * Predicted and actual improvement of the last update under the Laplace approximation
+ * (reference `AlgorithmTrajOpt._stepadjust`):
+ *
+ *   predicted = Σ ℓ(p_prev; prev dynamics) − Σ ℓ(p_cur; prev dynamics),
+ *   actual    = Σ ℓ(p_prev; prev dynamics) − Σ ℓ(p_cur; new dynamics),
+ *
+ * where p_cur is the controller that drew this iteration's samples.
+ */
+export function laplaceImprovement(
+  prev: PreviousIteration,
+  current: LinearGaussianController,
+  dynamics: LinearGaussianDynamics,
+  cost: QuadraticCost,
+): { predicted: number; actual: number } {
+  const prevLaplace = npSum(estimateCost(prev.controller, prev.dynamics, prev.cost));
+  const newPredicted = npSum(estimateCost(current, prev.dynamics, prev.cost));
+  const newActual = npSum(estimateCost(current, dynamics, cost));
+  return { predicted: prevLaplace - newPredicted, actual: prevLaplace - newActual };
+}

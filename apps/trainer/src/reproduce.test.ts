@@ -111,6 +111,7 @@ describe('Figure 4 reproduction', () => {
     ]);
     const text = readFileSync(md, 'utf8');
     expect(text).toContain('| ours, GMM prior (5 samples/iter) | 0 | 5 | 2 | 10 | 0.020 ± 0.000');
+    expect(text).toContain('| 1/1 | > 10 | 1 s |');
     expect(text).toContain('| iLQG, true model | 0 (deterministic)');
     expect(text).toContain('stopped after 2 of 2 iterations (EtaOutOfBoundsError: x)');
     expect(text).toContain('Hand-written.');

@@ -229,6 +229,18 @@ function std(xs: readonly number[]): number {
   return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
 }
 
+/**
+ * Samples per condition of the first iteration whose sampled rollouts are all within the
+ * threshold in every condition (the controller that drew them was trained on that many), or
+ * `> N` when no iteration got there.
+ */
+function samplesToSuccess(r: Figure4JobResult, threshold: number): string {
+  const hit = r.curve.find((p) => p.perCondition.every((d) => d <= threshold));
+  if (hit) return String(hit.samples);
+  const total = (r.error?.iterationsCompleted ?? r.iterations) * r.samplesPerIteration;
+  return `> ${total}`;
+}
+
 /** Options of {@link writeFigure4Report}. */
 export interface Figure4ReportOptions {
   /** Job results. */
@@ -328,9 +340,9 @@ export async function writeFigure4Report(o: Figure4ReportOptions): Promise<strin
     md.push('');
     const succ = rs[0]?.successDistance;
     md.push(
-      `| method | seeds | samples/iter/cond | iterations | samples per cond | final distance (mean ± sd over seeds) | per seed (mean over 4 conditions) | conditions solved${succ ? ` (≤ ${succ} m)` : ''} | wall time per run |`,
+      `| method | seeds | samples/iter/cond | iterations | samples per cond | final distance (mean ± sd over seeds) | per seed (mean over 4 conditions) | conditions solved${succ ? ` (≤ ${succ} m)` : ''} | samples per cond until every condition's samples are within the threshold (per seed) | wall time per run |`,
     );
-    md.push('|---|---|---|---|---|---|---|---|---|');
+    md.push('|---|---|---|---|---|---|---|---|---|---|');
     for (const method of ['gmm', 'noprior', 'ilqg'] as const) {
       const runs = rs.filter((r) => r.method === method);
       if (!runs.length) continue;
@@ -349,7 +361,7 @@ export async function writeFigure4Report(o: Figure4ReportOptions): Promise<strin
           ? '— (true model)'
           : String(runs[0].iterations * runs[0].samplesPerIteration);
       md.push(
-        `| ${METHOD_LABEL[method]} | ${runs.map((r) => r.seed).join(', ')}${method === 'ilqg' ? ' (deterministic)' : ''} | ${method === 'ilqg' ? '—' : runs[0].samplesPerIteration} | ${runs[0].iterations} | ${samples} | ${f3(mean(finals))} ± ${f3(std(finals))} | ${finals.map(f3).join(', ')} | ${solved} | ${runs.map((r) => `${r.seconds.toFixed(0)} s`).join(', ')} |`,
+        `| ${METHOD_LABEL[method]} | ${runs.map((r) => r.seed).join(', ')}${method === 'ilqg' ? ' (deterministic)' : ''} | ${method === 'ilqg' ? '—' : runs[0].samplesPerIteration} | ${runs[0].iterations} | ${samples} | ${f3(mean(finals))} ± ${f3(std(finals))} | ${finals.map(f3).join(', ')} | ${solved} | ${method === 'ilqg' || succ == null ? '—' : runs.map((r) => samplesToSuccess(r, succ)).join(', ')} | ${runs.map((r) => `${r.seconds.toFixed(0)} s`).join(', ')} |`,
       );
     }
     md.push('');

@@ -56,6 +56,7 @@ import {
   type VisuomotorCnn,
   visuomotorCnn,
 } from '../src/index.js';
+import { worldToPixel } from './cameras.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const env = (k: string, d: string) => process.env[k] ?? d;
@@ -86,22 +87,9 @@ const PAPER: Record<PoseArchitecture, { label: string; mean: number; std: number
   'maxpool-fc': { label: 'max-pooling + fully connected', mean: 3.71, std: 1.73 },
 };
 
-/** Overhead camera of each task: centre (x, y), height above the target plane, fovy (deg). */
-const CAMERAS: Record<VisionTaskName, { cx: number; cy: number; depth: number; fovy: number }> = {
-  'reacher-vision': { cx: 0, cy: 0, depth: 0.6 - 0.002, fovy: 45 },
-  'peg2d-vision': { cx: 0.3, cy: -0.2, depth: 1.45, fovy: 45 },
-};
-
 const t0 = Date.now();
 const log = (...a: unknown[]) =>
   console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s load ${loadavg()[0].toFixed(1)}]`, ...a);
-
-/** Pixel (column, row) of a world point on the target plane in the task camera. */
-function worldToPixel(task: VisionTaskName, x: number, y: number, W: number, H: number) {
-  const c = CAMERAS[task];
-  const f = H / 2 / Math.tan(((c.fovy / 2) * Math.PI) / 180);
-  return [W / 2 - 0.5 + ((x - c.cx) * f) / c.depth, H / 2 - 0.5 - ((y - c.cy) * f) / c.depth];
-}
 
 async function collect(task: VisionTaskName, rollouts: number, seed: number): Promise<PoseDataset> {
   const conditions = randomVisionConditions(VISION_TASKS[task], rollouts, seed, {

@@ -1,0 +1,27 @@
+/**
+ * The overhead cameras of the vision tasks (as in their MJCF), to mark world points on
+ * figures.
+ */
+import type { VisionTaskName } from '../../mujoco-agent/src/index.js';
+
+/** Camera centre (x, y), height above the target plane (m), vertical field of view (deg). */
+export const CAMERAS: Record<
+  VisionTaskName,
+  { cx: number; cy: number; depth: number; fovy: number }
+> = {
+  'reacher-vision': { cx: 0, cy: 0, depth: 0.6 - 0.002, fovy: 45 },
+  'peg2d-vision': { cx: 0.3, cy: -0.2, depth: 1.45, fovy: 45 },
+};
+
+/** Pixel (column, row; pixel centres at integers) of a world point on the target plane. */
+export function worldToPixel(
+  task: VisionTaskName,
+  x: number,
+  y: number,
+  W: number,
+  H: number,
+): [number, number] {
+  const c = CAMERAS[task];
+  const f = H / 2 / Math.tan(((c.fovy / 2) * Math.PI) / 180);
+  return [W / 2 - 0.5 + ((x - c.cx) * f) / c.depth, H / 2 - 0.5 - ((y - c.cy) * f) / c.depth];
+}

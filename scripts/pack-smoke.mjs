@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Pack every published package, install the tarballs into a scratch npm project (npm, not pnpm:
+// Pack every published package and app, install the tarballs into a scratch npm project (npm, not pnpm:
 // what a user does), and use them from both `import` and `require`: the linear algebra, a
 // MuJoCo rollout on the WebAssembly engine, and a TensorFlow.js policy on its default backend.
 //   pnpm run pack:smoke   (after pnpm build)
@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const published = readdirSync(join(root, 'packages'))
-  .map((d) => join(root, 'packages', d))
+const published = ['packages', 'apps']
+  .flatMap((top) => readdirSync(join(root, top)).map((d) => join(root, top, d)))
   .filter((d) => existsSync(join(d, 'package.json')))
   .filter((d) => !JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).private);
 const work = mkdtempSync(join(tmpdir(), 'visuomotor-pack-'));
@@ -85,4 +85,7 @@ writeFileSync(join(app, 'esm.mjs'), esm);
 writeFileSync(join(app, 'cjs.cjs'), cjs);
 process.stdout.write(sh('node', ['esm.mjs'], app));
 process.stdout.write(sh('node', ['cjs.cjs'], app));
+const list = sh(join(app, 'node_modules/.bin/visuomotor'), ['list'], app);
+if (!list.includes('pointmass')) throw new Error(`visuomotor list printed no pointmass:\n${list}`);
+console.log('bin ok: visuomotor list');
 console.log(`pack smoke test passed: ${tarballs.map((t) => t.split('/').pop()).join(', ')}`);

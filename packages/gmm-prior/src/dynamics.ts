@@ -1,6 +1,6 @@
 import type { DynamicsPrior, LinearGaussianDynamics, NiwPrior } from '@visuomotor/contracts';
 import { InvalidArgumentError, NonFiniteError, zeroDynamics } from '@visuomotor/contracts';
-import { JointConditioner } from './conditioner.js';
+import { GaussianConditioner } from '@visuomotor/linalg';
 import { UnderdeterminedFitError } from './errors.js';
 import { type ConditionalFit, GaussFitJointPrior } from './gauss-fit.js';
 import { assertDims } from './validate.js';
@@ -87,7 +87,7 @@ export class DynamicsFitWorkspace {
   readonly sigReg: Float64Array;
   readonly gauss: GaussFitJointPrior;
   readonly gaussBlend: GaussFitJointPrior;
-  readonly cond: JointConditioner;
+  readonly cond: GaussianConditioner;
   readonly mean: Float64Array;
   readonly sigma: Float64Array;
   readonly prior: NiwPrior;
@@ -107,7 +107,7 @@ export class DynamicsFitWorkspace {
     this.sigReg = new Float64Array(D * D);
     this.gauss = new GaussFitJointPrior(N, dXU, dX, { blendPriorMean: false });
     this.gaussBlend = new GaussFitJointPrior(N, dXU, dX, { blendPriorMean: true });
-    this.cond = new JointConditioner(dXU, dX);
+    this.cond = new GaussianConditioner(dXU, dX);
     this.mean = new Float64Array(D);
     this.sigma = new Float64Array(D * D);
     this.prior = { mu0: new Float64Array(D), Phi: new Float64Array(D * D), m: 0, n0: 0 };
@@ -277,7 +277,7 @@ function regressionStep(
     else sigma[a * D + a] += reg;
   }
   const fo = ws.fitOut;
-  const info = ws.cond.condition(mean, sigma, fo.W, fo.c, fo.S);
+  const info = ws.cond.conditionFlat(mean, sigma, fo.W, fo.c, fo.S);
   if (info !== 0) throw new UnderdeterminedFitError(t, N, dXU, 'singular', info - 1);
 }
 

@@ -1,6 +1,6 @@
 import type { NiwPrior } from '@visuomotor/contracts';
 import { InvalidArgumentError } from '@visuomotor/contracts';
-import { JointConditioner } from './conditioner.js';
+import { GaussianConditioner } from '@visuomotor/linalg';
 import { SingularFitError } from './errors.js';
 
 /** Reference switches of {@link gaussFitJointPrior}. */
@@ -49,7 +49,7 @@ export class GaussFitJointPrior {
   private readonly diff: Float64Array;
   private readonly emp: Float64Array;
   private readonly sigma: Float64Array;
-  private readonly cond: JointConditioner;
+  private readonly cond: GaussianConditioner;
   /** The regularised MAP covariance of the last fit `[D, D]` (a view, overwritten by the next fit). */
   get lastSigma(): Float64Array {
     return this.sigma;
@@ -78,7 +78,7 @@ export class GaussFitJointPrior {
     this.diff = new Float64Array(N * D);
     this.emp = new Float64Array(D * D);
     this.sigma = new Float64Array(D * D);
-    this.cond = new JointConditioner(nA, nB);
+    this.cond = new GaussianConditioner(nA, nB);
   }
 
   /**
@@ -157,7 +157,7 @@ export class GaussFitJointPrior {
     if (this.quirks.blendPriorMean) {
       for (let a = 0; a < D; a++) mean[a] = (N * mean[a] + m * mu0[a]) / (N + m);
     }
-    const info = this.cond.condition(mean, sigma, out.W, out.c, out.S);
+    const info = this.cond.conditionFlat(mean, sigma, out.W, out.c, out.S);
     if (info !== 0) {
       throw new SingularFitError(
         `Gaussian conditioning${timeStep >= 0 ? ` at t=${timeStep}` : ''}: singular matrix (zero pivot in column ${info - 1} of ${nA}) with N=${N}`,

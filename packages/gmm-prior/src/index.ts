@@ -16,7 +16,6 @@
  */
 
 export type { DynamicsPrior, LinearGaussianDynamics, NiwPrior } from '@visuomotor/contracts';
-export { JointConditioner } from './conditioner.js';
 export {
   DEFAULT_DYNAMICS_FIT_QUIRKS,
   type DynamicsFitQuirks,

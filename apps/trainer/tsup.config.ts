@@ -1,12 +1,13 @@
 import { defineConfig } from 'tsup';
 
 /**
- * The trainer builds two entries: the programmatic API (`index`, ESM + CJS + .d.ts) and the
+ * The trainer builds the programmatic API (`index`, ESM + CJS + .d.ts) with the GMM prior
+ * worker (`prior-worker`, started by `PriorWorkerPool` next to the bundle), and the
  * `visuomotor` binary (`cli`, ESM with a shebang).
  */
 export default defineConfig([
   {
-    entry: ['src/index.ts'],
+    entry: ['src/index.ts', 'src/prior-worker.ts'],
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -19,6 +19,7 @@ import {
   type Cost,
   findBlock,
   type LinearGaussianController,
+  type Sample,
   VisuomotorError,
 } from '@visuomotor/contracts';
 import { initLqr, initPd } from '@visuomotor/lqr';
@@ -27,6 +28,7 @@ import { createMujocoTrainerAgent } from './agents.js';
 import type { AlgorithmState, GpsAlgorithm } from './algorithm-types.js';
 import { ExperimentConfigError } from './errors.js';
 import type { AlgorithmConfig, ExperimentDefinition } from './experiment.js';
+import { PrefetchedGmmPrior, PriorWorkerPool } from './parallel-priors.js';
 import type { Runtime, TrainerAgent } from './runtime.js';
 
 /** Everything an algorithm constructor receives. */
@@ -37,6 +39,52 @@ export interface AlgorithmInputs {
   costs: Cost[];
   /** Initial controllers per condition. */
   initialControllers: LinearGaussianController[];
+  /**
+   * Worker threads of the run (`--workers`). With more than one and a GMM prior, the
+   * conditions' prior updates run in parallel on that many threads ({@link PriorWorkerPool}).
+   * Default 1.
+   */
+  workers?: number;
+}
+
+/**
+ * Trajectory optimisation whose GMM prior updates are computed on worker threads before each
+ * iteration ({@link prepareIteration} calls {@link prepare}); bit-identical to the serial one,
+ * with the same checkpoint state.
+ */
+export class ParallelPriorTrajOpt extends TrajOptAlgorithm {
+  constructor(
+    options: TrajOptAlgorithmOptions,
+    private readonly priors: readonly PrefetchedGmmPrior[],
+    private readonly pool: PriorWorkerPool,
+  ) {
+    super(options);
+  }
+
+  /** Fit this iteration's prior updates on the workers. */
+  prepare(samples: readonly (readonly Sample[])[]): Promise<void> {
+    return this.pool.prepare(this.priors, samples);
+  }
+
+  /** Stop the worker threads. */
+  dispose(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/** Await the algorithm's `prepare(samples)` if it has one (e.g. {@link ParallelPriorTrajOpt}). */
+export async function prepareIteration(
+  algorithm: GpsAlgorithm,
+  samples: readonly (readonly Sample[])[],
+): Promise<void> {
+  const a = algorithm as Partial<{ prepare: (s: typeof samples) => Promise<void> }>;
+  if (typeof a.prepare === 'function') await a.prepare(samples);
+}
+
+/** Release what the algorithm holds (worker threads), if it has a `dispose`. */
+export async function disposeAlgorithm(algorithm: GpsAlgorithm | undefined): Promise<void> {
+  const a = algorithm as Partial<{ dispose: () => Promise<void> }> | undefined;
+  if (a && typeof a.dispose === 'function') await a.dispose();
 }
 
 /** Builds and restores one kind of algorithm. */
@@ -94,13 +142,32 @@ function trajOptOptions(inputs: AlgorithmInputs): TrajOptAlgorithmOptions {
   };
 }
 
+function createTrajOpt(inputs: AlgorithmInputs): TrajOptAlgorithm {
+  const options = trajOptOptions(inputs);
+  const spec = options.dynamicsPrior;
+  const workers = Math.min(inputs.workers ?? 1, inputs.initialControllers.length);
+  if (spec?.type !== 'gmm' || workers <= 1) return new TrajOptAlgorithm(options);
+  const { type: _t, ...priorOptions } = spec;
+  const priors = inputs.initialControllers.map(() => new PrefetchedGmmPrior(priorOptions));
+  return new ParallelPriorTrajOpt(
+    { ...options, dynamicsPrior: { type: 'custom', create: (m) => priors[m] } },
+    priors,
+    new PriorWorkerPool(workers),
+  );
+}
+
 /** Algorithm name (`experiment.algorithm.type`) → factory. */
 export const ALGORITHMS: Record<AlgorithmConfig['type'], AlgorithmFactory> = {
   trajopt: {
-    create: (inputs) => new TrajOptAlgorithm(trajOptOptions(inputs)),
+    create: createTrajOpt,
     restore(inputs, state) {
-      const alg = new TrajOptAlgorithm(trajOptOptions(inputs));
-      alg.setState(state);
+      const alg = createTrajOpt(inputs);
+      try {
+        alg.setState(state);
+      } catch (err) {
+        void disposeAlgorithm(alg);
+        throw err;
+      }
       return alg;
     },
   },
@@ -204,11 +271,13 @@ export async function buildInitialControllers(
 async function inputs(
   experiment: ExperimentDefinition,
   agent: TrainerAgent,
+  workers = 1,
 ): Promise<AlgorithmInputs> {
   const cost = buildCost(experiment, agent);
   return {
     experiment,
     agent,
+    workers,
     costs: Array.from({ length: agent.agent.conditions }, () => cost),
     initialControllers: await buildInitialControllers(experiment, agent),
   };
@@ -227,9 +296,9 @@ function factory(experiment: ExperimentDefinition): AlgorithmFactory {
 export const defaultRuntime: Runtime = {
   createAgent: createMujocoTrainerAgent,
   async createAlgorithm(ctx, agent) {
-    return factory(ctx.experiment).create(await inputs(ctx.experiment, agent));
+    return factory(ctx.experiment).create(await inputs(ctx.experiment, agent, ctx.workers));
   },
   async restoreAlgorithm(ctx, agent, state) {
-    return factory(ctx.experiment).restore(await inputs(ctx.experiment, agent), state);
+    return factory(ctx.experiment).restore(await inputs(ctx.experiment, agent, ctx.workers), state);
   },
 };

@@ -59,6 +59,24 @@ describe('default runtime (MuJoCo + trajectory optimisation)', () => {
     expect(lines).toBeGreaterThan(0);
   });
 
+  it('fits the GMM priors on worker threads with identical metrics and checkpoints', async () => {
+    const serial = join(root, 'serial');
+    const parallel = join(root, 'parallel');
+    await train(small, { out: serial, iterations: 2, plots: false });
+    await train(small, { out: parallel, iterations: 1, plots: false, workers: 2 });
+    await resume(parallel, { iterations: 2, plots: false });
+    expect(
+      readFileSync(join(parallel, 'metrics.jsonl')).equals(
+        readFileSync(join(serial, 'metrics.jsonl')),
+      ),
+    ).toBe(true);
+    expect(
+      readFileSync(join(parallel, 'checkpoints/iter-0002.json')).equals(
+        readFileSync(join(serial, 'checkpoints/iter-0002.json')),
+      ),
+    ).toBe(true);
+  });
+
   it('names experiment fields the agent rejects', async () => {
     await expect(
       train({ ...small, conditions: { train: [0, 9], test: [] } }, { out: join(root, 'bad') }),

@@ -10,7 +10,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { findBlock, type Sample } from '@visuomotor/contracts';
 import { LinearGaussianPolicy } from '@visuomotor/mujoco-agent';
 import type { GpsAlgorithm, IterationRecord } from './algorithm-types.js';
-import { defaultRuntime } from './algorithms.js';
+import { defaultRuntime, disposeAlgorithm, prepareIteration } from './algorithms.js';
 import { RunDirError, TrainingAbortedError } from './errors.js';
 import { type ExperimentDefinition, resolveExperiment } from './experiment.js';
 import { writePlots } from './plots/index.js';
@@ -138,9 +138,10 @@ export async function train(
   const ctx: RuntimeContext = { experiment, workers };
   // Build the agent and the algorithm before writing anything, so a failure leaves no run.
   const agent = await runtime.createAgent(ctx);
+  let algorithm: GpsAlgorithm | undefined;
   try {
     checkAgent(experiment, agent);
-    const algorithm = await runtime.createAlgorithm(ctx, agent);
+    algorithm = await runtime.createAlgorithm(ctx, agent);
     const rng = new TrainerRng(experiment.seed);
     mkdirSync(runDir, { recursive: true });
     const config: RunConfig = {
@@ -173,6 +174,7 @@ export async function train(
       options,
     );
   } finally {
+    await disposeAlgorithm(algorithm);
     await agent.agent.dispose();
   }
 }
@@ -201,9 +203,10 @@ export async function resume(runDir: string, options: ResumeOptions = {}): Promi
   const runtime = options.runtime ?? defaultRuntime;
   const ctx: RuntimeContext = { experiment, workers };
   const agent = await runtime.createAgent(ctx);
+  let algorithm: GpsAlgorithm | undefined;
   try {
     checkAgent(experiment, agent);
-    const algorithm = await runtime.restoreAlgorithm(ctx, agent, cp.algorithm);
+    algorithm = await runtime.restoreAlgorithm(ctx, agent, cp.algorithm);
     const rng = new TrainerRng(experiment.seed);
     rng.setState(cp.rng);
     return await runLoop(
@@ -217,6 +220,7 @@ export async function resume(runDir: string, options: ResumeOptions = {}): Promi
       options,
     );
   } finally {
+    await disposeAlgorithm(algorithm);
     await agent.agent.dispose();
   }
 }
@@ -233,10 +237,12 @@ export async function evaluate(runDir: string, options: CommonOptions = {}): Pro
   const runtime = options.runtime ?? defaultRuntime;
   const ctx: RuntimeContext = { experiment: config.experiment, workers: config.options.workers };
   const agent = await runtime.createAgent(ctx);
+  let algorithm: GpsAlgorithm | undefined;
   try {
-    const algorithm = await runtime.restoreAlgorithm(ctx, agent, cp.algorithm);
+    algorithm = await runtime.restoreAlgorithm(ctx, agent, cp.algorithm);
     return await evaluateAlgorithm(runDir, config.experiment, agent, algorithm, options);
   } finally {
+    await disposeAlgorithm(algorithm);
     await agent.agent.dispose();
   }
 }
@@ -333,6 +339,9 @@ async function runLoop(
     }
     if (options.signal?.aborted) throw aborted(runDir);
     progress.update({ phase: 'update', iteration: it, iterations: end, fraction: 0.9 });
+    const tPrepare = performance.now();
+    await prepareIteration(algorithm, samples);
+    const prepareMs = performance.now() - tPrepare;
     const record: IterationRecord = algorithm.iterate(samples);
     const lines: MetricsLine[] = record.conditions.map((c) => {
       const d = samples[c.condition].map((s) => finalDistance(agent, s));
@@ -359,7 +368,11 @@ async function runLoop(
       paths.metrics,
       lines.map((l) => `${JSON.stringify(l)}\n`).join(''),
     );
-    appendDurable(paths.timings, `${JSON.stringify({ iteration: it, ...record.timings })}\n`);
+    // `priorWorkers`: the prior updates fitted on worker threads before `iterate` (0 without).
+    appendDurable(
+      paths.timings,
+      `${JSON.stringify({ iteration: it, ...record.timings, priorWorkers: prepareMs })}\n`,
+    );
     progress.update({ phase: 'checkpoint', iteration: it, iterations: end, fraction: 0.99 });
     writeCheckpoint(runDir, {
       format: 'visuomotor-checkpoint',

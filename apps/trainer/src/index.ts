@@ -27,6 +27,9 @@ export {
   buildCost,
   buildInitialControllers,
   defaultRuntime,
+  disposeAlgorithm,
+  ParallelPriorTrajOpt,
+  prepareIteration,
   priorSpec,
 } from './algorithms.js';
 export { EXIT, main as runCli, parseArgs } from './cli-main.js';
@@ -55,6 +58,12 @@ export {
   type IlqgIterationRecord,
   runIlqgBaseline,
 } from './ilqg-baseline.js';
+export {
+  PrefetchedGmmPrior,
+  type PriorUpdateRequest,
+  PriorWorkerError,
+  PriorWorkerPool,
+} from './parallel-priors.js';
 export {
   encodePng,
   frameStrip,

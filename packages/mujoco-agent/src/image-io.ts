@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+/// <reference path="./gifenc.d.ts" />
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError } from '@visuomotor/contracts';
 import * as gifencNs from 'gifenc';

@@ -16,7 +16,7 @@
  *
  * Sizes come from the environment (defaults in brackets): VIS_TASK [reacher-vision],
  * VIS_TRAIN_ROLLOUTS [200], VIS_TEST_ROLLOUTS [40], VIS_EVERY [5], VIS_STEPS [1000],
- * VIS_BATCH [25], VIS_SEED [1], VIS_CHECKPOINTS [4], VIS_ARCHS [all four],
+ * VIS_BATCH [25], VIS_SEED [1], VIS_LR [1e-3] (Adam), VIS_CHECKPOINTS [4], VIS_ARCHS [all four],
  * VIS_PRETRAIN_TASKS [peg2d-vision] (feature-point pretraining only, VIS_PRETRAIN_STEPS
  * [500]), VIS_OUT [<repo>/docs], VIS_WRITE_DOC [1].
  *
@@ -69,6 +69,7 @@ const EVERY = num('VIS_EVERY', 5);
 const STEPS = num('VIS_STEPS', 1000);
 const BATCH = num('VIS_BATCH', 25);
 const SEED = num('VIS_SEED', 1);
+const LR = num('VIS_LR', 1e-3);
 const CHECKPOINTS = num('VIS_CHECKPOINTS', 4);
 const ARCHS = env('VIS_ARCHS', POSE_ARCHITECTURES.join(',')).split(',') as PoseArchitecture[];
 const PRETRAIN_TASKS = env('VIS_PRETRAIN_TASKS', 'peg2d-vision')
@@ -167,6 +168,7 @@ function trainArch(
     dPose: train.dPose,
     conv: SIM_CONV,
     seed: SEED,
+    lr: LR,
   });
   const target = st.fwd(train.poses);
   const curve: ArchResult['curve'] = [];
@@ -387,7 +389,7 @@ async function main() {
       image: [3, train.height, train.width],
       dPose: train.dPose,
     },
-    training: { steps: STEPS, batch: BATCH, seed: SEED, lr: 1e-3, conv: SIM_CONV },
+    training: { steps: STEPS, batch: BATCH, seed: SEED, lr: LR, conv: SIM_CONV },
     collectSeconds,
     meanBaseline,
     results,

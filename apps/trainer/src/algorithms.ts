@@ -8,10 +8,15 @@
  * @packageDocumentation
  */
 import {
+  BadmmAlgorithm,
+  type BadmmOptions,
   type CostConfig,
   CostConfigError,
   createCost,
   type DynamicsPriorSpec,
+  MdgpsAlgorithm,
+  PolicyGpsBase,
+  type PolicyGpsOptions,
   TrajOptAlgorithm,
   type TrajOptAlgorithmOptions,
 } from '@visuomotor/badmm';
@@ -24,6 +29,14 @@ import {
 } from '@visuomotor/contracts';
 import { initLqr, initPd } from '@visuomotor/lqr';
 import { zeroPolicy } from '@visuomotor/mujoco-agent';
+import {
+  initBackend,
+  mlp,
+  type PolicyFile,
+  PolicyOptimizerTf,
+  type PolicyOptTfOptions,
+  policyStateFromSnapshot,
+} from '@visuomotor/spatial-softmax';
 import { createMujocoTrainerAgent } from './agents.js';
 import type { AlgorithmState, GpsAlgorithm } from './algorithm-types.js';
 import { ExperimentConfigError } from './errors.js';
@@ -77,6 +90,9 @@ export async function prepareIteration(
   algorithm: GpsAlgorithm,
   samples: readonly (readonly Sample[])[],
 ): Promise<void> {
+  // BADMM / MDGPS have a protected synchronous `prepare(samples, timings)` of their own (the
+  // dynamics fit): not this hook.
+  if (algorithm instanceof PolicyGpsBase) return;
   const a = algorithm as Partial<{ prepare: (s: typeof samples) => Promise<void> }>;
   if (typeof a.prepare === 'function') await a.prepare(samples);
 }
@@ -89,10 +105,234 @@ export async function disposeAlgorithm(algorithm: GpsAlgorithm | undefined): Pro
 
 /** Builds and restores one kind of algorithm. */
 export interface AlgorithmFactory {
-  create(inputs: AlgorithmInputs): GpsAlgorithm;
+  create(inputs: AlgorithmInputs): GpsAlgorithm | Promise<GpsAlgorithm>;
   /** Build with the same inputs and restore a checkpointed state (bit-identical continuation). */
-  restore(inputs: AlgorithmInputs, state: AlgorithmState): GpsAlgorithm;
+  restore(inputs: AlgorithmInputs, state: AlgorithmState): GpsAlgorithm | Promise<GpsAlgorithm>;
 }
+
+/**
+ * What the train loop needs from an algorithm that trains a global policy (duck-typed like
+ * `prepare` / `dispose`): {@link PolicyBadmm} and {@link PolicyMdgps} have it.
+ */
+export interface PolicyAlgorithm extends GpsAlgorithm {
+  /** Whether the next iteration's samples are drawn with {@link PolicyAlgorithm.policy}. */
+  sampleWithPolicy(): boolean;
+  /** The global policy (a live view of the optimiser's network). */
+  policy(): import('@visuomotor/contracts').Policy;
+  /** Write the current policy to `dir` in the tfjs model format (`exportPolicy`). */
+  exportPolicy(dir: string): Promise<void>;
+}
+
+/** True when the algorithm trains a global policy ({@link PolicyAlgorithm}). */
+export function isPolicyAlgorithm(a: GpsAlgorithm): a is PolicyAlgorithm {
+  const p = a as Partial<PolicyAlgorithm>;
+  return (
+    typeof p.sampleWithPolicy === 'function' &&
+    typeof p.policy === 'function' &&
+    typeof p.exportPolicy === 'function'
+  );
+}
+
+/** Key of the policy network snapshot in a checkpointed algorithm state. */
+const POLICY_SNAPSHOT = 'policyNetwork';
+
+/** The network (weights, normalisation, covariance) in checkpointable form. */
+interface NetworkSnapshot {
+  policy: PolicyFile;
+  weightSpecs: { name: string; shape: number[]; dtype: 'float32' }[];
+  weights: Float32Array;
+}
+
+/**
+ * The algorithm state plus the policy network: badmm's `getState` holds the optimiser's
+ * training state (Adam, minibatch generator) but not the network itself.
+ */
+function stateWithNetwork(state: AlgorithmState, opt: PolicyOptimizerTf): AlgorithmState {
+  const snap = opt.snapshot();
+  const network: NetworkSnapshot = {
+    policy: snap.policy,
+    weightSpecs: snap.weightSpecs.map((w) => ({
+      name: w.name,
+      shape: [...w.shape],
+      dtype: 'float32',
+    })),
+    weights: new Float32Array(snap.weightData.slice(0)),
+  };
+  return { ...state, data: { ...state.data, [POLICY_SNAPSHOT]: network } };
+}
+
+function stateWithoutNetwork(state: AlgorithmState): AlgorithmState {
+  const { [POLICY_SNAPSHOT]: _n, ...data } = state.data;
+  return { ...state, data };
+}
+
+/** BADMM with its tfjs policy optimiser (checkpointed, exported and disposed with it). */
+export class PolicyBadmm extends BadmmAlgorithm implements PolicyAlgorithm {
+  constructor(
+    options: BadmmOptions,
+    private readonly optimizerTf: PolicyOptimizerTf,
+  ) {
+    super(options);
+  }
+
+  override getState(): AlgorithmState {
+    return stateWithNetwork(super.getState(), this.optimizerTf);
+  }
+
+  override setState(state: AlgorithmState): void {
+    super.setState(stateWithoutNetwork(state));
+  }
+
+  async exportPolicy(dir: string): Promise<void> {
+    await this.optimizerTf.exportPolicy(dir);
+  }
+
+  /** Release the network's variables. */
+  async dispose(): Promise<void> {
+    this.optimizerTf.dispose();
+  }
+}
+
+/** MDGPS with its tfjs policy optimiser (checkpointed, exported and disposed with it). */
+export class PolicyMdgps extends MdgpsAlgorithm implements PolicyAlgorithm {
+  constructor(
+    options: ConstructorParameters<typeof MdgpsAlgorithm>[0],
+    private readonly optimizerTf: PolicyOptimizerTf,
+  ) {
+    super(options);
+  }
+
+  override getState(): AlgorithmState {
+    return stateWithNetwork(super.getState(), this.optimizerTf);
+  }
+
+  override setState(state: AlgorithmState): void {
+    super.setState(stateWithoutNetwork(state));
+  }
+
+  async exportPolicy(dir: string): Promise<void> {
+    await this.optimizerTf.exportPolicy(dir);
+  }
+
+  /** Release the network's variables. */
+  async dispose(): Promise<void> {
+    this.optimizerTf.dispose();
+  }
+}
+
+/**
+ * The MLP optimiser of the experiment's `policy` section, on the agent's observation; with a
+ * checkpointed state, its network (weights, normalisation, covariance) comes from the state.
+ */
+async function createOptimizer(
+  inputs: AlgorithmInputs,
+  state?: AlgorithmState,
+): Promise<PolicyOptimizerTf> {
+  const e = inputs.experiment;
+  const p = e.policy;
+  if (!p) throw new ExperimentConfigError('experiment.policy', 'a policy section', undefined);
+  const a = inputs.agent.agent;
+  const options: PolicyOptTfOptions = {
+    network: mlp({ hidden: p.network.hidden }),
+    iterations: p.iterations,
+    batchSize: p.batchSize,
+    lr: p.lr,
+    weightDecay: p.weightDecay ?? 0,
+    seed: p.seed ?? e.seed,
+  };
+  await initBackend();
+  const snap = state?.data[POLICY_SNAPSHOT] as NetworkSnapshot | undefined;
+  if (!snap) return new PolicyOptimizerTf(a.dO, a.dU, options);
+  const restored = policyStateFromSnapshot(
+    {
+      policy: snap.policy,
+      weightSpecs: snap.weightSpecs,
+      weightData: snap.weights.slice().buffer,
+    },
+    'checkpoint policy network',
+  );
+  return new PolicyOptimizerTf(a.dO, a.dU, options, restored.net, restored);
+}
+
+function policyGpsOptions(inputs: AlgorithmInputs, opt: PolicyOptimizerTf): PolicyGpsOptions {
+  const base = trajOptOptions(inputs);
+  const alg = inputs.experiment.algorithm;
+  if (alg.type === 'trajopt') throw new VisuomotorError('policyGpsOptions needs badmm or mdgps');
+  return {
+    T: base.T,
+    dX: base.dX,
+    dU: base.dU,
+    costs: base.costs,
+    initialControllers: base.initialControllers,
+    dynamicsPrior: base.dynamicsPrior,
+    regularization: base.regularization,
+    dynamicsFitQuirks: base.dynamicsFitQuirks,
+    iterations: inputs.experiment.iterations,
+    klStep: alg.klStep,
+    minStepMult: alg.minStepMult,
+    maxStepMult: alg.maxStepMult,
+    policyOptimizer: opt,
+    policyPrior: { type: alg.policyPrior ?? 'gmm' },
+    ...(alg.initNu !== undefined ? { initNu: alg.initNu } : {}),
+    ...(alg.sampleOnPolicy !== undefined ? { sampleOnPolicy: alg.sampleOnPolicy } : {}),
+  };
+}
+
+async function createPolicyGps(
+  inputs: AlgorithmInputs,
+  state?: AlgorithmState,
+): Promise<GpsAlgorithm> {
+  const opt = await createOptimizer(inputs, state);
+  try {
+    const options = policyGpsOptions(inputs, opt);
+    const alg = inputs.experiment.algorithm;
+    if (alg.type === 'badmm') {
+      return new PolicyBadmm(
+        {
+          ...options,
+          ...(alg.innerIterations !== undefined ? { innerIterations: alg.innerIterations } : {}),
+          ...(alg.policyDualRate !== undefined ? { policyDualRate: alg.policyDualRate } : {}),
+          ...(alg.policyDualRateCovar !== undefined
+            ? { policyDualRateCovar: alg.policyDualRateCovar }
+            : {}),
+          ...(alg.nuSchedule !== undefined ? { nuSchedule: alg.nuSchedule } : {}),
+          ...(alg.lgStepSchedule !== undefined ? { lgStepSchedule: alg.lgStepSchedule } : {}),
+        },
+        opt,
+      );
+    }
+    if (alg.type === 'mdgps') {
+      return new PolicyMdgps(
+        { ...options, ...(alg.stepRule !== undefined ? { stepRule: alg.stepRule } : {}) },
+        opt,
+      );
+    }
+    throw new VisuomotorError(`no policy algorithm '${alg.type}'`);
+  } catch (err) {
+    opt.dispose();
+    throw err;
+  }
+}
+
+async function restoreWith(
+  create: (inputs: AlgorithmInputs) => GpsAlgorithm | Promise<GpsAlgorithm>,
+  inputs: AlgorithmInputs,
+  state: AlgorithmState,
+): Promise<GpsAlgorithm> {
+  const alg = await create(inputs);
+  try {
+    (alg as GpsAlgorithm & { setState(s: AlgorithmState): void }).setState(state);
+  } catch (err) {
+    await disposeAlgorithm(alg);
+    throw err;
+  }
+  return alg;
+}
+
+const policyGpsFactory: AlgorithmFactory = {
+  create: createPolicyGps,
+  restore: (inputs, state) => restoreWith((i) => createPolicyGps(i, state), inputs, state),
+};
 
 /** The prior spec of badmm for the experiment's `dynamics.prior`. */
 export function priorSpec(experiment: ExperimentDefinition): DynamicsPriorSpec {
@@ -171,6 +411,8 @@ export const ALGORITHMS: Record<AlgorithmConfig['type'], AlgorithmFactory> = {
       return alg;
     },
   },
+  badmm: policyGpsFactory,
+  mdgps: policyGpsFactory,
 };
 
 /** Check what createCost cannot know: action weights need one entry per action. */
@@ -296,9 +538,12 @@ function factory(experiment: ExperimentDefinition): AlgorithmFactory {
 export const defaultRuntime: Runtime = {
   createAgent: createMujocoTrainerAgent,
   async createAlgorithm(ctx, agent) {
-    return factory(ctx.experiment).create(await inputs(ctx.experiment, agent, ctx.workers));
+    return await factory(ctx.experiment).create(await inputs(ctx.experiment, agent, ctx.workers));
   },
   async restoreAlgorithm(ctx, agent, state) {
-    return factory(ctx.experiment).restore(await inputs(ctx.experiment, agent, ctx.workers), state);
+    return await factory(ctx.experiment).restore(
+      await inputs(ctx.experiment, agent, ctx.workers),
+      state,
+    );
   },
 };

@@ -12,6 +12,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VisuomotorError } from '@visuomotor/contracts';
 import { ExperimentConfigError, TrainingAbortedError, UsageError } from './errors.js';
+import { evaluatePolicy, type PolicyEvalResult } from './eval-policy.js';
 import { type ExperimentDefinition, validateExperiment } from './experiment.js';
 import { DEFAULT_EXPERIMENT, EXPERIMENTS } from './experiments/index.js';
 import { createProgress } from './progress.js';
@@ -110,10 +111,17 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   eval: {
-    usage: 'visuomotor eval RUN_DIR',
+    usage: 'visuomotor eval RUN_DIR [--policy] [--json]',
     summary: 'roll out the newest controllers of a run without noise, write eval.json and plots',
     positional: [{ name: 'RUN_DIR', help: 'a run directory' }],
-    flags: { json: { type: 'bool', help: 'print eval.json to stdout' }, ...COMMON_FLAGS },
+    flags: {
+      json: { type: 'bool', help: 'print eval.json (eval-policy.json) to stdout' },
+      policy: {
+        type: 'bool',
+        help: 'run the exported policy (RUN_DIR/policy) on train and test conditions',
+      },
+      ...COMMON_FLAGS,
+    },
   },
   list: {
     usage: 'visuomotor list [--json]',
@@ -307,6 +315,22 @@ function reportEval(io: CliIo, runDir: string, ev: EvalResult | null): void {
   write(io.stdout, `run directory: ${runDir}\n`);
 }
 
+function reportPolicyEval(io: CliIo, runDir: string, pe: PolicyEvalResult): void {
+  for (const c of pe.conditions) {
+    const d = c.distance === null ? 'n/a' : `${c.distance.toFixed(4)} m`;
+    const s = c.success === null ? '' : c.success ? '  success' : '  not solved';
+    write(io.stdout, `policy ${c.split} condition ${c.taskCondition}: final distance ${d}${s}\n`);
+  }
+  for (const split of ['train', 'test'] as const) {
+    const r = pe[split];
+    if (r.conditions === 0) continue;
+    const rate = r.successRate === null ? 'n/a' : `${(100 * r.successRate).toFixed(0)}%`;
+    const md = r.meanDistance === null ? 'n/a' : `${r.meanDistance.toFixed(4)} m`;
+    write(io.stdout, `${split}: success ${rate}, mean distance ${md}\n`);
+  }
+  write(io.stdout, `wrote ${resolve(runDir, 'eval-policy.json')}\n`);
+}
+
 /**
  * Run the CLI with `argv` (without `node` and the script) and return the exit code.
  */
@@ -383,6 +407,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return EXIT.ok;
       }
       case 'eval': {
+        if (args.flags.policy) {
+          const pe = await evaluatePolicy(args.positional[0]);
+          if (args.flags.json) write(io.stdout, `${JSON.stringify(pe)}\n`);
+          else reportPolicyEval(io, resolve(args.positional[0]), pe);
+          return EXIT.ok;
+        }
         const ev = await evaluate(args.positional[0], common);
         if (args.flags.json) write(io.stdout, `${JSON.stringify(ev)}\n`);
         else reportEval(io, resolve(args.positional[0]), ev);

@@ -136,8 +136,71 @@ export interface TrajOptConfig {
   maxStepMult: number;
 }
 
+/** Settings common to the policy-learning algorithms ({@link BadmmConfig}, {@link MdgpsConfig}). */
+export interface PolicyGpsSettings {
+  /** Base KL step ε per time step (the bound is klStep · stepMult · T). */
+  klStep: number;
+  /** Smallest step multiplier. */
+  minStepMult: number;
+  /** Largest step multiplier. */
+  maxStepMult: number;
+  /** Initial policy weight ν (reference `init_pol_wt`). Default 0.01. */
+  initNu?: number;
+  /**
+   * Draw the samples with the global policy instead of the controllers from the second
+   * iteration on (reference `sample_on_policy`; on-policy MDGPS). Default false (off-policy).
+   */
+  sampleOnPolicy?: boolean;
+  /** Policy prior: `'gmm'` (default, the reference's) or `'constant'`. */
+  policyPrior?: 'gmm' | 'constant';
+}
+
+/** BADMM guided policy search (paper Section 4; reference `AlgorithmBADMM`). */
+export interface BadmmConfig extends PolicyGpsSettings {
+  type: 'badmm';
+  /** Alternations of policy regression and trajectory update per iteration. Default 4. */
+  innerIterations?: number;
+  /** α of the mean multiplier λk (reference `policy_dual_rate`). Default 0.1. */
+  policyDualRate?: number;
+  /** α of the gain multiplier λK (reference `policy_dual_rate_covar`). Default 0. */
+  policyDualRateCovar?: number;
+  /** ν schedule (reference `fixed_lg_step` 0/1/2/3). Default `'dgd'`. */
+  nuSchedule?: 'dgd' | 'fixed' | 'ratio' | 'mean-std';
+  /** Step of the `'dgd'` / `'fixed'` ν schedules (reference `lg_step_schedule`). Default 10. */
+  lgStepSchedule?: number | number[];
+}
+
+/** Mirror-descent GPS (Montgomery & Levine 2016; reference `AlgorithmMDGPS`). */
+export interface MdgpsConfig extends PolicyGpsSettings {
+  type: 'mdgps';
+  /** Previous-cost estimate of the step-size rule: `'laplace'` (default) or `'mc'`. */
+  stepRule?: 'laplace' | 'mc';
+}
+
 /** Algorithm configuration. */
-export type AlgorithmConfig = TrajOptConfig;
+export type AlgorithmConfig = TrajOptConfig | BadmmConfig | MdgpsConfig;
+
+/**
+ * The global policy of `badmm` / `mdgps` (the paper's state-based comparison: an MLP on the
+ * agent's observation, trained by `PolicyOptimizerTf` of `@visuomotor/spatial-softmax`).
+ */
+export interface PolicyConfig {
+  network: {
+    type: 'mlp';
+    /** Hidden layer sizes (the paper: one or two layers, e.g. `[40, 40]`). */
+    hidden: number[];
+  };
+  /** Optimiser (Adam) iterations per policy update. */
+  iterations: number;
+  /** Minibatch size. */
+  batchSize: number;
+  /** Adam learning rate. */
+  lr: number;
+  /** L2 weight decay. Default 0. */
+  weightDecay?: number;
+  /** Seed of the network initialisation and minibatches. Default: the experiment's seed. */
+  seed?: number;
+}
 
 /** When a condition counts as solved. */
 export interface SuccessConfig {
@@ -168,6 +231,8 @@ export interface ExperimentDefinition {
   initialController: InitialControllerConfig;
   dynamics: DynamicsConfig;
   algorithm: AlgorithmConfig;
+  /** The global policy; required by `badmm` and `mdgps`, not allowed with `trajopt`. */
+  policy?: PolicyConfig;
   /** Success criterion reported per condition. */
   success?: SuccessConfig;
 }
@@ -254,6 +319,18 @@ const prior: Check<DynamicsPriorConfig> = tagged<DynamicsPriorConfig>('type', {
   }),
 });
 
+const policyGpsFields = {
+  klStep: positive,
+  minStepMult: positive,
+  maxStepMult: positive,
+  initNu: opt(positive),
+  sampleOnPolicy: opt(bool()),
+  policyPrior: opt(literal('gmm', 'constant')),
+};
+
+const lgStep: Check<number | number[]> = (v, p) =>
+  Array.isArray(v) ? arr(positive, { minLength: 1 })(v, p) : positive(v, p);
+
 const algorithm: Check<AlgorithmConfig> = (v, path) => {
   const a = tagged<AlgorithmConfig>('type', {
     trajopt: obj({
@@ -262,6 +339,20 @@ const algorithm: Check<AlgorithmConfig> = (v, path) => {
       minStepMult: positive,
       maxStepMult: positive,
     }),
+    badmm: obj({
+      type: literal('badmm'),
+      ...policyGpsFields,
+      innerIterations: opt(positiveInt),
+      policyDualRate: opt(nonNegative),
+      policyDualRateCovar: opt(nonNegative),
+      nuSchedule: opt(literal('dgd', 'fixed', 'ratio', 'mean-std')),
+      lgStepSchedule: opt(lgStep),
+    }) as Check<AlgorithmConfig>,
+    mdgps: obj({
+      type: literal('mdgps'),
+      ...policyGpsFields,
+      stepRule: opt(literal('laplace', 'mc')),
+    }) as Check<AlgorithmConfig>,
   })(v, path);
   if (a.minStepMult > a.maxStepMult) {
     fail(`${path}.maxStepMult`, `a number >= minStepMult (${a.minStepMult})`, a.maxStepMult);
@@ -298,6 +389,16 @@ const experimentSchema = obj({
     noPriorSingular: opt(literal('sampleCount', 'exactPivot')),
   }),
   algorithm,
+  policy: opt(
+    obj({
+      network: obj({ type: literal('mlp'), hidden: arr(positiveInt, { minLength: 1 }) }),
+      iterations: positiveInt,
+      batchSize: positiveInt,
+      lr: positive,
+      weightDecay: opt(nonNegative),
+      seed: opt(num({ integer: true, min: 0, max: 2 ** 32 - 1 })),
+    }),
+  ),
   success: opt(obj({ distance: positive })),
 });
 
@@ -314,6 +415,16 @@ export function validateExperiment(value: unknown, path = 'experiment'): Experim
   const e = experimentSchema(value, path) as ExperimentDefinition;
   const dup = e.conditions.train.find((c, i) => e.conditions.train.indexOf(c) !== i);
   if (dup !== undefined) fail(`${path}.conditions.train`, 'distinct condition indices', dup);
+  if (e.algorithm.type === 'trajopt' && e.policy !== undefined) {
+    fail(`${path}.policy`, "no policy section with algorithm 'trajopt'", e.policy);
+  }
+  if (e.algorithm.type !== 'trajopt' && e.policy === undefined) {
+    fail(
+      `${path}.policy`,
+      `a policy section (algorithm '${e.algorithm.type}' trains a policy)`,
+      undefined,
+    );
+  }
   return e;
 }
 

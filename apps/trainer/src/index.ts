@@ -28,7 +28,11 @@ export {
   buildInitialControllers,
   defaultRuntime,
   disposeAlgorithm,
+  isPolicyAlgorithm,
   ParallelPriorTrajOpt,
+  type PolicyAlgorithm,
+  PolicyBadmm,
+  PolicyMdgps,
   prepareIteration,
   priorSpec,
 } from './algorithms.js';
@@ -40,6 +44,12 @@ export {
   TrainingAbortedError,
   UsageError,
 } from './errors.js';
+export {
+  evaluatePolicy,
+  type PolicyEvalCondition,
+  type PolicyEvalResult,
+  type PolicyEvalSummary,
+} from './eval-policy.js';
 export * from './experiment.js';
 export {
   DEFAULT_EXPERIMENT,

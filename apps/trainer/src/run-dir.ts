@@ -49,6 +49,10 @@ export function runPaths(dir: string) {
     checkpoints: join(dir, 'checkpoints'),
     latest: join(dir, 'latest'),
     evalJson: join(dir, 'eval.json'),
+    /** The final global policy of `badmm` / `mdgps` runs (`exportPolicy`). */
+    policy: join(dir, 'policy'),
+    /** `visuomotor eval --policy` results. */
+    evalPolicyJson: join(dir, 'eval-policy.json'),
     plots: join(dir, 'plots'),
     frames: join(dir, 'frames'),
     checkpoint: (iteration: number) =>
@@ -217,6 +221,11 @@ export interface MetricsLine {
   backwardCalls: number;
   /** Rollouts of this condition in this iteration. */
   samples: number;
+  /**
+   * `badmm` / `mdgps` only: final ee distance (m) of one noiseless rollout of the global policy
+   * after this iteration's update (null if unknown).
+   */
+  policyDistance?: number | null;
 }
 
 /** Read metrics.jsonl (empty when missing). */

@@ -21,7 +21,11 @@ describe('experiment schema', () => {
     for (const e of Object.values(EXPERIMENTS)) expect(validateExperiment(e).name).toBe(e.name);
     expect(Object.keys(EXPERIMENTS).sort()).toEqual([
       'peg2d',
+      'peg2d-badmm',
+      'peg2d-mdgps',
       'peg3d',
+      'peg3d-badmm',
+      'peg3d-mdgps',
       'pointmass',
       'reacher',
       'swimmer',

@@ -10,7 +10,12 @@ import { join, relative, resolve, sep } from 'node:path';
 import { findBlock, type Sample } from '@visuomotor/contracts';
 import { LinearGaussianPolicy } from '@visuomotor/mujoco-agent';
 import type { GpsAlgorithm, IterationRecord } from './algorithm-types.js';
-import { defaultRuntime, disposeAlgorithm, prepareIteration } from './algorithms.js';
+import {
+  defaultRuntime,
+  disposeAlgorithm,
+  isPolicyAlgorithm,
+  prepareIteration,
+} from './algorithms.js';
 import { RunDirError, TrainingAbortedError } from './errors.js';
 import { type ExperimentDefinition, resolveExperiment } from './experiment.js';
 import { writePlots } from './plots/index.js';
@@ -317,6 +322,18 @@ async function runLoop(
         conditions: M,
         fraction: (0.9 * done) / (M * N),
       });
+      if (isPolicyAlgorithm(algorithm) && algorithm.sampleWithPolicy()) {
+        // On-policy sampling: the global policy, in-process.
+        const policy = algorithm.policy();
+        const batch: Sample[] = [];
+        for (const seed of seeds[m]) {
+          if (options.signal?.aborted) throw aborted(runDir);
+          batch.push(await agent.agent.sample(policy, m, { seed, noiseScale }));
+          done += 1;
+        }
+        samples.push(batch);
+        continue;
+      }
       const controller = algorithm.controller(m);
       const batch = await rollouts(
         agent,
@@ -343,6 +360,15 @@ async function runLoop(
     await prepareIteration(algorithm, samples);
     const prepareMs = performance.now() - tPrepare;
     const record: IterationRecord = algorithm.iterate(samples);
+    // Policy runs: one noiseless rollout of the global policy per condition (no trainer RNG).
+    const policyDistances: (number | null)[] = [];
+    if (isPolicyAlgorithm(algorithm)) {
+      const policy = algorithm.policy();
+      for (let m = 0; m < M; m++) {
+        const s = await agent.agent.sample(policy, m, { seed: experiment.seed, noiseScale: 0 });
+        policyDistances.push(finalDistance(agent, s));
+      }
+    }
     const lines: MetricsLine[] = record.conditions.map((c) => {
       const d = samples[c.condition].map((s) => finalDistance(agent, s));
       const distance = d.some((x) => x === null) ? null : mean(d as number[]);
@@ -362,6 +388,9 @@ async function runLoop(
         actualImprovement: c.actualImprovement,
         backwardCalls: c.backwardCalls,
         samples: samples[c.condition].length,
+        ...(policyDistances.length > 0
+          ? { policyDistance: policyDistances[c.condition] ?? null }
+          : {}),
       };
     });
     const metricsBytes = appendDurable(
@@ -391,6 +420,10 @@ async function runLoop(
     progress.log(`iter ${it + 1}/${end}: ${summary}`);
   }
   progress.done();
+  if (isPolicyAlgorithm(algorithm)) {
+    await algorithm.exportPolicy(paths.policy);
+    progress.log(`policy exported to ${paths.policy}`);
+  }
   let evaluation: EvalResult | null = null;
   if (options.plots !== false) {
     evaluation = await evaluateAlgorithm(runDir, experiment, agent, algorithm, options);

@@ -2,11 +2,23 @@ import type { ExperimentDefinition } from '../experiment.js';
 import { peg2d } from './peg2d.js';
 import { peg3d } from './peg3d.js';
 import { pointmass } from './pointmass.js';
+import { peg2dBadmm, peg2dMdgps, peg3dBadmm, peg3dMdgps } from './policy.js';
 import { reacher } from './reacher.js';
 import { swimmer } from './swimmer.js';
 
 export { FAST_GMM_EM, PR2_GAINS } from './peg3d.js';
-export { peg2d, peg3d, pointmass, reacher, swimmer };
+export { BLIND_OBSERVATION, STATE_POLICY } from './policy.js';
+export {
+  peg2d,
+  peg2dBadmm,
+  peg2dMdgps,
+  peg3d,
+  peg3dBadmm,
+  peg3dMdgps,
+  pointmass,
+  reacher,
+  swimmer,
+};
 
 /** The built-in experiments by name. */
 export const EXPERIMENTS: Readonly<Record<string, ExperimentDefinition>> = {
@@ -15,6 +27,10 @@ export const EXPERIMENTS: Readonly<Record<string, ExperimentDefinition>> = {
   peg2d,
   peg3d,
   swimmer,
+  'peg2d-badmm': peg2dBadmm,
+  'peg2d-mdgps': peg2dMdgps,
+  'peg3d-badmm': peg3dBadmm,
+  'peg3d-mdgps': peg3dMdgps,
 };
 
 /** Name of the experiment `pnpm start` trains. */

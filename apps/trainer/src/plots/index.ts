@@ -130,7 +130,15 @@ export async function writePlots(runDir: string, p: PlotInputs): Promise<string[
           title: `${title} — distance to target`,
           xLabel: 'iteration',
           yLabel: 'final end-effector distance (m)',
-          series: perCondition(e, p.metrics, (l) => l.distance),
+          series: [
+            ...perCondition(e, p.metrics, (l) => l.distance),
+            ...(p.metrics.some((l) => l.policyDistance !== undefined)
+              ? perCondition(e, p.metrics, (l) => l.policyDistance ?? null).map((s) => ({
+                  ...s,
+                  name: `policy, ${s.name}`,
+                }))
+              : []),
+          ],
           integerX: true,
           reference: e.success
             ? { y: e.success.distance, label: `success: ${e.success.distance} m` }

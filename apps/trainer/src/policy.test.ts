@@ -1,0 +1,158 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from './cli-main.js';
+import { TrainingAbortedError } from './errors.js';
+import { evaluatePolicy } from './eval-policy.js';
+import { type ExperimentDefinition, validateExperiment } from './experiment.js';
+import { BLIND_OBSERVATION, EXPERIMENTS } from './experiments/index.js';
+import { readMetrics } from './run-dir.js';
+import { resume, train } from './train.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: tests poke invalid values into arbitrary fields
+const clone = (e: ExperimentDefinition): any => JSON.parse(JSON.stringify(e));
+
+function message(value: unknown): string {
+  try {
+    validateExperiment(value);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('policy experiment schema', () => {
+  const b = EXPERIMENTS['peg2d-badmm'];
+  it('names the invalid badmm / mdgps / policy field', () => {
+    const e1 = clone(b);
+    e1.algorithm.innerIterations = 0;
+    expect(message(e1)).toMatch(/^experiment\.algorithm\.innerIterations: expected/);
+    const e2 = clone(b);
+    e2.algorithm.nuSchedule = 'sometimes';
+    expect(message(e2)).toMatch(/^experiment\.algorithm\.nuSchedule: expected/);
+    const e3 = clone(EXPERIMENTS['peg2d-mdgps']);
+    e3.algorithm.stepRule = 'mean';
+    expect(message(e3)).toMatch(/^experiment\.algorithm\.stepRule: expected/);
+    const e4 = clone(b);
+    e4.policy.network.hidden = [40, -1];
+    expect(message(e4)).toMatch(/^experiment\.policy\.network\.hidden\[1\]: expected/);
+    const e5 = clone(b);
+    e5.policy.lr = 0;
+    expect(message(e5)).toMatch(/^experiment\.policy\.lr: expected/);
+    const e6 = clone(b);
+    e6.policy.network.type = 'cnn';
+    expect(message(e6)).toMatch(/^experiment\.policy\.network\.type: expected/);
+    const e7 = clone(b);
+    delete e7.policy;
+    expect(message(e7)).toMatch(/^experiment\.policy: expected a policy section/);
+    const e8 = clone(EXPERIMENTS.pointmass);
+    e8.policy = b.policy;
+    expect(message(e8)).toMatch(/^experiment\.policy: expected no policy section/);
+    const e9 = clone(b);
+    e9.algorithm.lgStepSchedule = [1, 0];
+    expect(message(e9)).toMatch(/^experiment\.algorithm\.lgStepSchedule\[1\]: expected/);
+  });
+
+  it('keeps the hole out of the built-in policies’ observations', () => {
+    for (const n of ['peg2d-badmm', 'peg2d-mdgps', 'peg3d-badmm', 'peg3d-mdgps']) {
+      expect(EXPERIMENTS[n].task.options?.obsSensors).toEqual([...BLIND_OBSERVATION.obsSensors]);
+    }
+  });
+});
+
+// Real MuJoCo pointmass, tiny MLP, few optimiser steps.
+const root = mkdtempSync(join(tmpdir(), 'visuomotor-policy-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const tiny = (type: 'badmm' | 'mdgps', extra: object = {}): ExperimentDefinition => ({
+  ...EXPERIMENTS.pointmass,
+  name: `tiny-${type}`,
+  task: { name: 'pointmass', options: { obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES'] } },
+  conditions: { train: [0, 1], test: [0] },
+  T: 12,
+  samples: 4,
+  dynamics: {
+    regularization: 1e-6,
+    prior: { type: 'gmm', maxClusters: 4, minSamplesPerCluster: 8, maxSamples: 4, strength: 1 },
+  },
+  algorithm:
+    type === 'badmm'
+      ? { type, klStep: 0.2, minStepMult: 0.01, maxStepMult: 10, innerIterations: 1, ...extra }
+      : { type, klStep: 0.2, minStepMult: 0.01, maxStepMult: 10, ...extra },
+  policy: { network: { type: 'mlp', hidden: [8] }, iterations: 10, batchSize: 8, lr: 1e-3 },
+});
+
+function sink() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      text += chunk.toString();
+      cb();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+describe('badmm / mdgps runs', () => {
+  it('BADMM trains, exports the policy, and eval --policy runs it on train and test', async () => {
+    const dir = join(root, 'badmm');
+    const r = await train(tiny('badmm'), { out: dir, iterations: 2, plots: false });
+    expect(r.metrics).toHaveLength(4);
+    expect(r.metrics.every((l) => typeof l.policyDistance === 'number')).toBe(true);
+    expect(existsSync(join(dir, 'policy', 'model.json'))).toBe(true);
+    const out = sink();
+    const err = sink();
+    const code = await main(['eval', dir, '--policy', '--json'], {
+      stdout: out.stream,
+      stderr: err.stream,
+    });
+    expect(err.text()).toBe('');
+    expect(code).toBe(0);
+    const pe = JSON.parse(out.text());
+    expect(pe.train.conditions).toBe(2);
+    expect(pe.test.conditions).toBe(1);
+    expect(pe.conditions.map((c: { split: string }) => c.split)).toEqual([
+      'train',
+      'train',
+      'test',
+    ]);
+    expect(JSON.parse(readFileSync(join(dir, 'eval-policy.json'), 'utf8'))).toEqual(pe);
+    // Deterministic: the same policy gives the same distances again.
+    expect((await evaluatePolicy(dir)).conditions).toEqual(pe.conditions);
+  });
+
+  it('on-policy MDGPS: a stopped run resumes to identical metrics and checkpoints', async () => {
+    const e = tiny('mdgps', { sampleOnPolicy: true });
+    const ref = join(root, 'mdgps-ref');
+    await train(e, { out: ref, iterations: 3, plots: false });
+    const dir = join(root, 'mdgps-stopped');
+    const controller = new AbortController();
+    await expect(
+      train(e, {
+        out: dir,
+        iterations: 3,
+        plots: false,
+        signal: controller.signal,
+        progress: {
+          update(ev) {
+            if (ev.iteration === 2 && ev.phase === 'sampling') controller.abort();
+          },
+          log() {},
+          done() {},
+        },
+      }),
+    ).rejects.toBeInstanceOf(TrainingAbortedError);
+    expect(readMetrics(dir)).toHaveLength(4);
+    await resume(dir, { plots: false });
+    expect(
+      readFileSync(join(dir, 'metrics.jsonl')).equals(readFileSync(join(ref, 'metrics.jsonl'))),
+    ).toBe(true);
+    expect(
+      readFileSync(join(dir, 'checkpoints/iter-0003.json')).equals(
+        readFileSync(join(ref, 'checkpoints/iter-0003.json')),
+      ),
+    ).toBe(true);
+  });
+});

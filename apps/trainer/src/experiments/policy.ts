@@ -26,7 +26,12 @@ export const STATE_POLICY: PolicyConfig = {
  */
 export const BLIND_OBSERVATION = { obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES'] } as const;
 
-/** peg2d with BADMM and an MLP policy; tested on the 3 held-out slot positions. */
+/**
+ * peg2d with BADMM and an MLP policy; tested on the 3 held-out slot positions. Policy prior
+ * `'constant'`: with the GMM policy prior (5 samples per condition, 6-D observation) seed 0
+ * stopped at iteration 6 (BADMM: `NonFiniteError`, policy loss Infinity) and at iteration 5
+ * (MDGPS: `EtaOutOfBoundsError`).
+ */
 export const peg2dBadmm: ExperimentDefinition = {
   ...peg2d,
   name: 'peg2d-badmm',
@@ -39,6 +44,7 @@ export const peg2dBadmm: ExperimentDefinition = {
     minStepMult: 0.01,
     maxStepMult: 10,
     innerIterations: 2,
+    policyPrior: 'constant',
     policyDualRate: 0.1,
     nuSchedule: 'dgd',
     lgStepSchedule: 10,
@@ -57,6 +63,7 @@ export const peg2dMdgps: ExperimentDefinition = {
     minStepMult: 0.01,
     maxStepMult: 10,
     stepRule: 'laplace',
+    policyPrior: 'constant',
   },
 };
 

@@ -275,6 +275,7 @@ function policyGpsOptions(inputs: AlgorithmInputs, opt: PolicyOptimizerTf): Poli
     policyPrior: { type: alg.policyPrior ?? 'gmm' },
     ...(alg.initNu !== undefined ? { initNu: alg.initNu } : {}),
     ...(alg.sampleOnPolicy !== undefined ? { sampleOnPolicy: alg.sampleOnPolicy } : {}),
+    ...(alg.pretrainIterations !== undefined ? { pretrainIterations: alg.pretrainIterations } : {}),
   };
 }
 

@@ -153,6 +153,12 @@ export interface PolicyGpsSettings {
   sampleOnPolicy?: boolean;
   /** Policy prior: `'gmm'` (default, the reference's) or `'constant'`. */
   policyPrior?: 'gmm' | 'constant';
+  /**
+   * Trajectory-only pretraining: the first `pretrainIterations` iterations update the
+   * controllers by the KL-bounded LQR step alone (no policy), then the policy phase starts as an
+   * iteration 0. Default 0.
+   */
+  pretrainIterations?: number;
 }
 
 /** BADMM guided policy search (paper Section 4; reference `AlgorithmBADMM`). */
@@ -326,6 +332,7 @@ const policyGpsFields = {
   initNu: opt(positive),
   sampleOnPolicy: opt(bool()),
   policyPrior: opt(literal('gmm', 'constant')),
+  pretrainIterations: opt(num({ integer: true, min: 0 })),
 };
 
 const lgStep: Check<number | number[]> = (v, p) =>

@@ -53,6 +53,9 @@ describe('policy experiment schema', () => {
     const e9 = clone(b);
     e9.algorithm.lgStepSchedule = [1, 0];
     expect(message(e9)).toMatch(/^experiment\.algorithm\.lgStepSchedule\[1\]: expected/);
+    const e10 = clone(b);
+    e10.algorithm.pretrainIterations = 1.5;
+    expect(message(e10)).toMatch(/^experiment\.algorithm\.pretrainIterations: expected/);
   });
 
   it('keeps the hole out of the built-in policies’ observations', () => {

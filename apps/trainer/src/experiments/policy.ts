@@ -30,7 +30,9 @@ export const BLIND_OBSERVATION = { obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIE
  * peg2d with BADMM and an MLP policy; tested on the 3 held-out slot positions. Policy prior
  * `'constant'`: with the GMM policy prior (5 samples per condition, 6-D observation) seed 0
  * stopped at iteration 6 (BADMM: `NonFiniteError`, policy loss Infinity) and at iteration 5
- * (MDGPS: `EtaOutOfBoundsError`).
+ * (MDGPS: `EtaOutOfBoundsError`). `pretrainIterations: 6`: trajectory-only GPS puts all four
+ * pegs in the slot by iteration 6, so the policy phase (iterations 7–10) starts from solved
+ * controllers (without pretraining neither method's controllers converged in 10 iterations).
  */
 export const peg2dBadmm: ExperimentDefinition = {
   ...peg2d,
@@ -45,6 +47,7 @@ export const peg2dBadmm: ExperimentDefinition = {
     maxStepMult: 10,
     innerIterations: 2,
     policyPrior: 'constant',
+    pretrainIterations: 6,
     policyDualRate: 0.1,
     nuSchedule: 'dgd',
     lgStepSchedule: 10,
@@ -64,6 +67,7 @@ export const peg2dMdgps: ExperimentDefinition = {
     maxStepMult: 10,
     stepRule: 'laplace',
     policyPrior: 'constant',
+    pretrainIterations: 6,
   },
 };
 

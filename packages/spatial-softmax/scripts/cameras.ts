@@ -2,7 +2,7 @@
  * The overhead cameras of the vision tasks (as in their MJCF), to mark world points on
  * figures.
  */
-import type { VisionTaskName } from '../../mujoco-agent/src/index.js';
+import type { VisionTaskName } from '@visuomotor/mujoco-agent';
 
 /** Camera centre (x, y), height above the target plane (m), vertical field of view (deg). */
 export const CAMERAS: Record<

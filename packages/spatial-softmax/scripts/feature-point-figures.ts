@@ -20,7 +20,7 @@ import {
   randomVisionConditions,
   VISION_TASKS,
   type VisionTaskName,
-} from '../../mujoco-agent/src/index.js';
+} from '@visuomotor/mujoco-agent';
 import {
   type ConvWeightsFile,
   collectPoseData,

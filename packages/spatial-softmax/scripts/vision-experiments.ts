@@ -32,7 +32,7 @@ import {
   randomVisionConditions,
   VISION_TASKS,
   type VisionTaskName,
-} from '../../mujoco-agent/src/index.js';
+} from '@visuomotor/mujoco-agent';
 import {
   buildNetwork,
   collectPoseData,

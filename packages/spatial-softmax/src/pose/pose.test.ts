@@ -1,10 +1,8 @@
-/// <reference path="../../../mujoco-agent/src/gifenc.d.ts" />
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { InvalidArgumentError } from '@visuomotor/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The collector is tested on the real simulated agent, from the workspace sources (this package
 // does not depend on @visuomotor/mujoco-agent; the collector only needs its rollout surface).
 import {
@@ -13,7 +11,8 @@ import {
   MujocoAgent,
   randomVisionConditions,
   VISION_TASKS,
-} from '../../../mujoco-agent/src/index.js';
+} from '@visuomotor/mujoco-agent';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { PolicyFormatError } from '../errors.js';
 import { buildNetwork, type VisuomotorCnn, visuomotorCnn } from '../networks.js';

@@ -15,6 +15,47 @@ import { estimateCost } from '@visuomotor/lqr';
 import { type CostExpansion, evalCostExpansion } from '../costs/expansion.js';
 import type { PhaseTimings } from './types.js';
 
+/**
+ * Check the inputs every GPS algorithm shares: positive integer T, dX, dU; at least one initial
+ * controller, each of those dimensions; one cost shared by all conditions or one per condition.
+ *
+ * @returns the number of conditions M and the cost of each condition
+ */
+export function checkAlgorithmInputs(options: {
+  T: number;
+  dX: number;
+  dU: number;
+  costs: Cost | readonly Cost[];
+  initialControllers: readonly LinearGaussianController[];
+}): { M: number; costs: readonly Cost[] } {
+  const { T, dX, dU } = options;
+  for (const [k, v] of Object.entries({ T, dX, dU })) {
+    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(k, 'a positive integer', v);
+  }
+  const M = options.initialControllers.length;
+  if (M < 1) throw new InvalidArgumentError('initialControllers', 'at least one controller', M);
+  options.initialControllers.forEach((c, m) => {
+    if (c.T !== T || c.dX !== dX || c.dU !== dU) {
+      throw new InvalidArgumentError(
+        `initialControllers[${m}]`,
+        `a controller with T=${T}, dX=${dX}, dU=${dU}`,
+        { T: c.T, dX: c.dX, dU: c.dU },
+      );
+    }
+  });
+  const costs = Array.isArray(options.costs)
+    ? (options.costs as readonly Cost[])
+    : Array.from({ length: M }, () => options.costs as Cost);
+  if (costs.length !== M) {
+    throw new InvalidArgumentError(
+      'costs',
+      `one cost or ${M} costs (one per condition)`,
+      costs.length,
+    );
+  }
+  return { M, costs };
+}
+
 /** Settings of the per-step dynamics fit shared by every GPS algorithm. */
 export interface DynamicsFitSettings {
   regularization: number;

@@ -28,7 +28,12 @@ import {
 } from '@visuomotor/gmm-prior';
 import { KlConstrainedLqr, npSum, type TrajOptOptions } from '@visuomotor/lqr';
 import { type PolicyKlPrecision, policyKl } from './badmm-helpers.js';
-import { type DynamicsFitSettings, fitCondition, laplaceImprovement } from './condition-data.js';
+import {
+  checkAlgorithmInputs,
+  type DynamicsFitSettings,
+  fitCondition,
+  laplaceImprovement,
+} from './condition-data.js';
 import {
   clonePolicyInfo,
   concatTargets,
@@ -269,26 +274,7 @@ export abstract class PolicyGpsBase {
 
   protected constructor(options: PolicyGpsOptions) {
     const { T, dX, dU } = options;
-    for (const [k, v] of Object.entries({ T, dX, dU })) {
-      if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(k, 'a positive integer', v);
-    }
-    const M = options.initialControllers.length;
-    if (M < 1) throw new InvalidArgumentError('initialControllers', 'at least one controller', M);
-    options.initialControllers.forEach((c, m) => {
-      if (c.T !== T || c.dX !== dX || c.dU !== dU) {
-        throw new InvalidArgumentError(
-          `initialControllers[${m}]`,
-          `a controller with T=${T}, dX=${dX}, dU=${dU}`,
-          { T: c.T, dX: c.dX, dU: c.dU },
-        );
-      }
-    });
-    const costs = Array.isArray(options.costs)
-      ? (options.costs as readonly Cost[])
-      : Array.from({ length: M }, () => options.costs as Cost);
-    if (costs.length !== M) {
-      throw new InvalidArgumentError('costs', `one cost or ${M} costs`, costs.length);
-    }
+    const { M, costs } = checkAlgorithmInputs(options);
     if (!options.policyOptimizer) {
       throw new InvalidArgumentError(
         'policyOptimizer',

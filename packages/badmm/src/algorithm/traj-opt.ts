@@ -14,7 +14,12 @@ import {
   type GmmDynamicsPriorOptions,
 } from '@visuomotor/gmm-prior';
 import { KlConstrainedLqr, type TrajOptOptions } from '@visuomotor/lqr';
-import { type DynamicsFitSettings, fitCondition, laplaceImprovement } from './condition-data.js';
+import {
+  checkAlgorithmInputs,
+  type DynamicsFitSettings,
+  fitCondition,
+  laplaceImprovement,
+} from './condition-data.js';
 import { newStepMultiplier, type StepSizeOptions } from './step-size.js';
 import type {
   AlgorithmState,
@@ -129,30 +134,7 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
 
   constructor(options: TrajOptAlgorithmOptions) {
     const { T, dX, dU } = options;
-    for (const [k, v] of Object.entries({ T, dX, dU })) {
-      if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(k, 'a positive integer', v);
-    }
-    const M = options.initialControllers.length;
-    if (M < 1) throw new InvalidArgumentError('initialControllers', 'at least one controller', M);
-    options.initialControllers.forEach((c, m) => {
-      if (c.T !== T || c.dX !== dX || c.dU !== dU) {
-        throw new InvalidArgumentError(
-          `initialControllers[${m}]`,
-          `a controller with T=${T}, dX=${dX}, dU=${dU}`,
-          { T: c.T, dX: c.dX, dU: c.dU },
-        );
-      }
-    });
-    const costs = Array.isArray(options.costs)
-      ? (options.costs as readonly Cost[])
-      : Array.from({ length: M }, () => options.costs as Cost);
-    if (costs.length !== M) {
-      throw new InvalidArgumentError(
-        'costs',
-        `one cost or ${M} costs (one per condition)`,
-        costs.length,
-      );
-    }
+    const { M, costs } = checkAlgorithmInputs(options);
     this.o = {
       klStep: options.klStep ?? 0.2,
       regularization: options.regularization ?? 1e-6,

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@visuomotor/contracts';
 import type { TaskCondition, TaskSpec } from '../task.js';
+import { peg2dXml } from './peg2d.js';
 import type { VisionTask } from './vision.js';
 
 /*
@@ -7,44 +8,13 @@ import type { VisionTask } from './vision.js';
  * in x and y, seen by an overhead camera that frames arm and slot region (0.36 m above... see
  * camera: 1.45 m above the plane, centred on (0.3, -0.2), ±0.6 m at 64x64: 1.9 cm per pixel).
  */
-const xml = `<mujoco model="peg2d-vision">
-  <compiler angle="radian"/>
-  <size memory="1M"/>
-  <option timestep="0.01" gravity="0 0 0" integrator="Euler"/>
-  <default>
-    <geom contype="0" conaffinity="0" friction="0.5 0.005 0.0001"/>
-    <joint armature="0.02" damping="0.5"/>
-  </default>
-  <worldbody>
-    <camera name="top" pos="0.3 -0.2 1.45" xyaxes="1 0 0 0 1 0" fovy="45"/>
-    <geom name="floor" type="plane" pos="0.3 -0.2 -0.05" size="0.9 0.9 0.01" rgba="0.85 0.85 0.8 1"/>
-    <geom name="base" type="cylinder" pos="0 0 -0.03" size="0.05 0.02" rgba="0.3 0.3 0.3 1"/>
-    <body name="slot" mocap="true" pos="0.5 -0.45 0">
-      <geom name="slot_left" type="box" pos="-0.055 -0.05 0" size="0.02 0.06 0.04" rgba="0.85 0.15 0.1 1" contype="1" conaffinity="1"/>
-      <geom name="slot_right" type="box" pos="0.055 -0.05 0" size="0.02 0.06 0.04" rgba="0.85 0.15 0.1 1" contype="1" conaffinity="1"/>
-      <geom name="slot_bottom" type="box" pos="0 -0.13 0" size="0.075 0.02 0.04" rgba="0.85 0.15 0.1 1" contype="1" conaffinity="1"/>
-    </body>
-    <body name="link1" pos="0 0 0">
-      <joint name="j1" type="hinge" axis="0 0 1"/>
-      <geom name="link1" type="capsule" fromto="0 0 0 0.4 0 0" size="0.03" mass="1.0" rgba="0.2 0.45 0.9 1"/>
-      <body name="link2" pos="0.4 0 0">
-        <joint name="j2" type="hinge" axis="0 0 1" limited="true" range="-2.8 2.8"/>
-        <geom name="link2" type="capsule" fromto="0 0 0 0.4 0 0" size="0.025" mass="0.8" rgba="0.25 0.7 0.35 1"/>
-        <body name="peg" pos="0.4 0 0">
-          <joint name="j3" type="hinge" axis="0 0 1" limited="true" range="-2.8 2.8"/>
-          <geom name="peg" type="capsule" fromto="0 0 0 0.2 0 0" size="0.02" mass="0.3" rgba="0.95 0.75 0.2 1" contype="2" conaffinity="1"/>
-          <site name="peg_base" pos="0 0 0"/>
-          <site name="peg_tip" pos="0.2 0 0"/>
-        </body>
-      </body>
-    </body>
-  </worldbody>
-  <actuator>
-    <motor name="j1" joint="j1"/>
-    <motor name="j2" joint="j2"/>
-    <motor name="j3" joint="j3"/>
-  </actuator>
-</mujoco>`;
+const xml = peg2dXml({
+  model: 'peg2d-vision',
+  camera: '0.3 -0.2 1.45',
+  floor: '0.3 -0.2 -0.05',
+  slotRgba: '0.85 0.15 0.1 1',
+  pegRgba: '0.95 0.75 0.2 1',
+});
 
 const Q0 = [0.3, -1.2, -1.0];
 

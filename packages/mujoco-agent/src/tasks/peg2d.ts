@@ -5,7 +5,23 @@ import type { TaskCondition, TaskSpec } from '../task.js';
  * 0.4 m, then a 0.2 m peg as the third link. A slot (inner width 7 cm, depth 10 cm, opening
  * towards +y) is a mocap body placed per condition; its x position varies over 20 cm.
  */
-const xml = `<mujoco model="peg2d">
+/** Scene options of the planar peg arm's MJCF (shared by `peg2d` and `peg2d-vision`). */
+export interface Peg2dScene {
+  model: string;
+  /** Camera position "x y z" (looking straight down). */
+  camera: string;
+  /** Floor centre "x y z". */
+  floor: string;
+  slotRgba: string;
+  pegRgba: string;
+}
+
+/**
+ * The planar 3-link arm (0.4 m, 0.4 m, 0.2 m peg) and a mocap slot, as MJCF; `scene` sets what
+ * differs between the tasks built on it.
+ */
+export function peg2dXml(o: Peg2dScene): string {
+  return `<mujoco model="${o.model}">
   <compiler angle="radian"/>
   <size memory="1M"/>
   <option timestep="0.01" gravity="0 0 0" integrator="Euler"/>
@@ -14,13 +30,13 @@ const xml = `<mujoco model="peg2d">
     <joint armature="0.02" damping="0.5"/>
   </default>
   <worldbody>
-    <camera name="top" pos="0.35 -0.15 1.6" xyaxes="1 0 0 0 1 0" fovy="45"/>
-    <geom name="floor" type="plane" pos="0.35 -0.1 -0.05" size="0.9 0.9 0.01" rgba="0.85 0.85 0.8 1"/>
+    <camera name="top" pos="${o.camera}" xyaxes="1 0 0 0 1 0" fovy="45"/>
+    <geom name="floor" type="plane" pos="${o.floor}" size="0.9 0.9 0.01" rgba="0.85 0.85 0.8 1"/>
     <geom name="base" type="cylinder" pos="0 0 -0.03" size="0.05 0.02" rgba="0.3 0.3 0.3 1"/>
     <body name="slot" mocap="true" pos="0.5 -0.45 0">
-      <geom name="slot_left" type="box" pos="-0.055 -0.05 0" size="0.02 0.06 0.04" rgba="0.35 0.35 0.4 1" contype="1" conaffinity="1"/>
-      <geom name="slot_right" type="box" pos="0.055 -0.05 0" size="0.02 0.06 0.04" rgba="0.35 0.35 0.4 1" contype="1" conaffinity="1"/>
-      <geom name="slot_bottom" type="box" pos="0 -0.13 0" size="0.075 0.02 0.04" rgba="0.35 0.35 0.4 1" contype="1" conaffinity="1"/>
+      <geom name="slot_left" type="box" pos="-0.055 -0.05 0" size="0.02 0.06 0.04" rgba="${o.slotRgba}" contype="1" conaffinity="1"/>
+      <geom name="slot_right" type="box" pos="0.055 -0.05 0" size="0.02 0.06 0.04" rgba="${o.slotRgba}" contype="1" conaffinity="1"/>
+      <geom name="slot_bottom" type="box" pos="0 -0.13 0" size="0.075 0.02 0.04" rgba="${o.slotRgba}" contype="1" conaffinity="1"/>
     </body>
     <body name="link1" pos="0 0 0">
       <joint name="j1" type="hinge" axis="0 0 1"/>
@@ -30,7 +46,7 @@ const xml = `<mujoco model="peg2d">
         <geom name="link2" type="capsule" fromto="0 0 0 0.4 0 0" size="0.025" mass="0.8" rgba="0.25 0.7 0.35 1"/>
         <body name="peg" pos="0.4 0 0">
           <joint name="j3" type="hinge" axis="0 0 1" limited="true" range="-2.8 2.8"/>
-          <geom name="peg" type="capsule" fromto="0 0 0 0.2 0 0" size="0.02" mass="0.3" rgba="0.95 0.6 0.2 1" contype="2" conaffinity="1"/>
+          <geom name="peg" type="capsule" fromto="0 0 0 0.2 0 0" size="0.02" mass="0.3" rgba="${o.pegRgba}" contype="2" conaffinity="1"/>
           <site name="peg_base" pos="0 0 0"/>
           <site name="peg_tip" pos="0.2 0 0"/>
         </body>
@@ -43,6 +59,15 @@ const xml = `<mujoco model="peg2d">
     <motor name="j3" joint="j3"/>
   </actuator>
 </mujoco>`;
+}
+
+const xml = peg2dXml({
+  model: 'peg2d',
+  camera: '0.35 -0.15 1.6',
+  floor: '0.35 -0.1 -0.05',
+  slotRgba: '0.35 0.35 0.4 1',
+  pegRgba: '0.95 0.6 0.2 1',
+});
 
 const SLOT_Y = -0.45;
 const Q0 = [0.3, -1.2, -1.0];

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@visuomotor/contracts';
 import type { TaskCondition, TaskSpec } from '../task.js';
+import { reacherXml } from './reacher.js';
 import type { VisionTask } from './vision.js';
 
 /*
@@ -8,37 +9,13 @@ import type { VisionTask } from './vision.js';
  * The target moves per condition; the observation holds joint angles and velocities and the
  * image, never the target.
  */
-const xml = `<mujoco model="reacher-vision">
-  <compiler angle="radian"/>
-  <size memory="256K"/>
-  <option timestep="0.01" gravity="0 0 0" integrator="Euler"/>
-  <default>
-    <geom contype="0" conaffinity="0"/>
-    <joint armature="0.002" damping="0.02"/>
-  </default>
-  <worldbody>
-    <camera name="top" pos="0 0 0.6" xyaxes="1 0 0 0 1 0" fovy="45"/>
-    <geom name="floor" type="plane" size="0.3 0.3 0.01" rgba="0.85 0.85 0.8 1"/>
-    <geom name="base" type="cylinder" pos="0 0 0.01" size="0.022 0.01" rgba="0.3 0.3 0.3 1"/>
-    <body name="target" mocap="true" pos="0.1 0.1 0.002">
-      <geom name="target" type="cylinder" size="0.022 0.002" rgba="0.9 0.15 0.1 1"/>
-    </body>
-    <body name="link1" pos="0 0 0.02">
-      <joint name="shoulder" type="hinge" axis="0 0 1"/>
-      <geom name="link1" type="capsule" fromto="0 0 0 0.1 0 0" size="0.01" mass="0.05" rgba="0.2 0.45 0.9 1"/>
-      <body name="link2" pos="0.1 0 0">
-        <joint name="elbow" type="hinge" axis="0 0 1" limited="true" range="-3.0 3.0"/>
-        <geom name="link2" type="capsule" fromto="0 0 0 0.11 0 0" size="0.01" mass="0.05" rgba="0.25 0.7 0.35 1"/>
-        <geom name="fingertip" type="sphere" pos="0.11 0 0" size="0.012" mass="0.005" rgba="0.95 0.75 0.2 1"/>
-        <site name="fingertip" pos="0.11 0 0"/>
-      </body>
-    </body>
-  </worldbody>
-  <actuator>
-    <motor name="shoulder" joint="shoulder"/>
-    <motor name="elbow" joint="elbow"/>
-  </actuator>
-</mujoco>`;
+const xml = reacherXml({
+  model: 'reacher-vision',
+  camera: '0 0 0.6',
+  targetZ: '0.002',
+  targetSize: '0.022 0.002',
+  targetRgba: '0.9 0.15 0.1 1',
+});
 
 const Q0 = [0, 0];
 

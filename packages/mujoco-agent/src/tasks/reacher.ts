@@ -1,6 +1,20 @@
 import type { TaskCondition, TaskSpec } from '../task.js';
 
-const xml = `<mujoco model="reacher">
+/** Scene options of the 2-link reacher's MJCF (shared by `reacher` and `reacher-vision`). */
+export interface ReacherScene {
+  model: string;
+  /** Camera position "x y z" (looking straight down). */
+  camera: string;
+  /** Height of the target disc's centre. */
+  targetZ: string;
+  /** Target cylinder size "radius half-height". */
+  targetSize: string;
+  targetRgba: string;
+}
+
+/** The 2-link planar reacher and a mocap target disc, as MJCF. */
+export function reacherXml(o: ReacherScene): string {
+  return `<mujoco model="${o.model}">
   <compiler angle="radian"/>
   <size memory="256K"/>
   <option timestep="0.01" gravity="0 0 0" integrator="Euler"/>
@@ -9,11 +23,11 @@ const xml = `<mujoco model="reacher">
     <joint armature="0.002" damping="0.02"/>
   </default>
   <worldbody>
-    <camera name="top" pos="0 0 0.75" xyaxes="1 0 0 0 1 0" fovy="45"/>
+    <camera name="top" pos="${o.camera}" xyaxes="1 0 0 0 1 0" fovy="45"/>
     <geom name="floor" type="plane" size="0.3 0.3 0.01" rgba="0.85 0.85 0.8 1"/>
     <geom name="base" type="cylinder" pos="0 0 0.01" size="0.022 0.01" rgba="0.3 0.3 0.3 1"/>
-    <body name="target" mocap="true" pos="0.1 0.1 0.001">
-      <geom name="target" type="cylinder" size="0.015 0.001" rgba="0.9 0.25 0.2 1"/>
+    <body name="target" mocap="true" pos="0.1 0.1 ${o.targetZ}">
+      <geom name="target" type="cylinder" size="${o.targetSize}" rgba="${o.targetRgba}"/>
     </body>
     <body name="link1" pos="0 0 0.02">
       <joint name="shoulder" type="hinge" axis="0 0 1"/>
@@ -31,6 +45,15 @@ const xml = `<mujoco model="reacher">
     <motor name="elbow" joint="elbow"/>
   </actuator>
 </mujoco>`;
+}
+
+const xml = reacherXml({
+  model: 'reacher',
+  camera: '0 0 0.75',
+  targetZ: '0.001',
+  targetSize: '0.015 0.001',
+  targetRgba: '0.9 0.25 0.2 1',
+});
 
 function cond(tx: number, ty: number): TaskCondition {
   return { qpos0: [0, 0], mocap: { target: [tx, ty, 0.001] }, eeTarget: [tx, ty, 0.02] };

@@ -9,7 +9,12 @@ import {
   type SampleBatch,
   stackSamples,
 } from '@visuomotor/contracts';
-import { type DynamicsFitQuirks, fitDynamics } from '@visuomotor/gmm-prior';
+import {
+  type DynamicsFitQuirks,
+  fitDynamics,
+  GmmDynamicsPrior,
+  type GmmDynamicsPriorOptions,
+} from '@visuomotor/gmm-prior';
 import { npSum } from '@visuomotor/linalg';
 import { estimateCost } from '@visuomotor/lqr';
 import { type CostExpansion, evalCostExpansion } from '../costs/expansion.js';
@@ -54,6 +59,48 @@ export function checkAlgorithmInputs(options: {
     );
   }
   return { M, costs };
+}
+
+/** Which dynamics prior each condition uses. */
+export type DynamicsPriorSpec =
+  | { type: 'none' }
+  | ({ type: 'gmm' } & GmmDynamicsPriorOptions)
+  | { type: 'custom'; create: (condition: number) => DynamicsPrior };
+
+/** Build condition m's dynamics prior from its spec (null for none). */
+export function makeDynamicsPrior(spec: DynamicsPriorSpec, m: number): DynamicsPrior | null {
+  switch (spec.type) {
+    case 'none':
+      return null;
+    case 'gmm': {
+      const { type: _t, ...opts } = spec;
+      return new GmmDynamicsPrior(opts);
+    }
+    case 'custom':
+      return spec.create(m);
+    default:
+      throw new InvalidArgumentError(
+        'dynamicsPrior.type',
+        '"none", "gmm" or "custom"',
+        (spec as { type: unknown }).type,
+      );
+  }
+}
+
+/** Something whose state a checkpoint can carry (priors, optimisers). */
+export interface Checkpointable {
+  getState(): unknown;
+  setState(state: never): void;
+}
+
+/** True when `p` has getState/setState. */
+export function checkpointable(p: unknown): p is Checkpointable {
+  return (
+    p !== null &&
+    typeof p === 'object' &&
+    typeof (p as Partial<Checkpointable>).getState === 'function' &&
+    typeof (p as Partial<Checkpointable>).setState === 'function'
+  );
 }
 
 /** Settings of the per-step dynamics fit shared by every GPS algorithm. */

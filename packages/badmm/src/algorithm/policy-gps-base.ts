@@ -20,7 +20,6 @@ import {
 } from '@visuomotor/contracts';
 import {
   type DynamicsFitQuirks,
-  GmmDynamicsPrior,
   type PolicyPrior,
   PolicyPriorConstant,
   PolicyPriorGmm,
@@ -30,9 +29,12 @@ import { KlConstrainedLqr, npSum, type TrajOptOptions } from '@visuomotor/lqr';
 import { type PolicyKlPrecision, policyKl } from './badmm-helpers.js';
 import {
   checkAlgorithmInputs,
+  checkpointable,
   type DynamicsFitSettings,
+  type DynamicsPriorSpec,
   fitCondition,
   laplaceImprovement,
+  makeDynamicsPrior,
 } from './condition-data.js';
 import {
   clonePolicyInfo,
@@ -45,7 +47,7 @@ import {
   updateSync,
 } from './policy-gps.js';
 import { newStepMultiplier, type StepSizeOptions } from './step-size.js';
-import type { DynamicsPriorSpec } from './traj-opt.js';
+
 import type { AlgorithmState, ConditionRecord, IterationRecord, PhaseTimings } from './types.js';
 
 /** Which policy prior linearises the global policy around each condition's samples. */
@@ -185,39 +187,6 @@ export interface ConditionData {
   prob: PolicyProb | null;
 }
 
-interface CheckpointableState {
-  getState(): unknown;
-  setState(state: never): void;
-}
-
-function checkpointable(p: unknown): p is CheckpointableState {
-  return (
-    p !== null &&
-    typeof p === 'object' &&
-    typeof (p as Partial<CheckpointableState>).getState === 'function' &&
-    typeof (p as Partial<CheckpointableState>).setState === 'function'
-  );
-}
-
-function makeDynPrior(spec: DynamicsPriorSpec, m: number): DynamicsPrior | null {
-  switch (spec.type) {
-    case 'none':
-      return null;
-    case 'gmm': {
-      const { type: _t, ...opts } = spec;
-      return new GmmDynamicsPrior(opts);
-    }
-    case 'custom':
-      return spec.create(m);
-    default:
-      throw new InvalidArgumentError(
-        'dynamicsPrior.type',
-        '"none", "gmm" or "custom"',
-        (spec as { type: unknown }).type,
-      );
-  }
-}
-
 function makePolicyPrior(spec: PolicyPriorSpec, m: number): PolicyPrior {
   switch (spec.type) {
     case 'gmm': {
@@ -342,7 +311,7 @@ export abstract class PolicyGpsBase {
       controller: cloneController(c),
       eta: b.initialEta,
       stepMult: 1,
-      dynPrior: makeDynPrior(dynSpec, m),
+      dynPrior: makeDynamicsPrior(dynSpec, m),
       policyPrior: makePolicyPrior(this.policyPriorSpec, m),
       priorSeeded: false,
       info: createPolicyInfo(T, dX, dU, b.initNu),

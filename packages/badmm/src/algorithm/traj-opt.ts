@@ -8,17 +8,16 @@ import {
   type QuadraticCost,
   type Sample,
 } from '@visuomotor/contracts';
-import {
-  type DynamicsFitQuirks,
-  GmmDynamicsPrior,
-  type GmmDynamicsPriorOptions,
-} from '@visuomotor/gmm-prior';
+import type { DynamicsFitQuirks } from '@visuomotor/gmm-prior';
 import { KlConstrainedLqr, type TrajOptOptions } from '@visuomotor/lqr';
 import {
   checkAlgorithmInputs,
+  checkpointable,
   type DynamicsFitSettings,
+  type DynamicsPriorSpec,
   fitCondition,
   laplaceImprovement,
+  makeDynamicsPrior,
 } from './condition-data.js';
 import { newStepMultiplier, type StepSizeOptions } from './step-size.js';
 import type {
@@ -29,11 +28,7 @@ import type {
   PhaseTimings,
 } from './types.js';
 
-/** Which dynamics prior each condition uses. */
-export type DynamicsPriorSpec =
-  | { type: 'none' }
-  | ({ type: 'gmm' } & GmmDynamicsPriorOptions)
-  | { type: 'custom'; create: (condition: number) => DynamicsPrior };
+export type { DynamicsPriorSpec } from './condition-data.js';
 
 /** Options of {@link TrajOptAlgorithm} (defaults: the reference's ALG and DYN_PRIOR_GMM). */
 export interface TrajOptAlgorithmOptions extends StepSizeOptions {
@@ -82,19 +77,6 @@ interface ConditionState {
     cost: QuadraticCost;
   } | null;
   dynamics: LinearGaussianDynamics | null;
-}
-
-interface CheckpointablePrior extends DynamicsPrior {
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-
-function isCheckpointable(p: DynamicsPrior | null): p is CheckpointablePrior {
-  return (
-    p !== null &&
-    typeof (p as Partial<CheckpointablePrior>).getState === 'function' &&
-    typeof (p as Partial<CheckpointablePrior>).setState === 'function'
-  );
 }
 
 /**
@@ -168,7 +150,7 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
       controller: cloneController(c),
       eta: this.o.initialEta,
       stepMult: 1,
-      prior: makePrior(spec, m),
+      prior: makeDynamicsPrior(spec, m),
       prev: null,
       dynamics: null,
     }));
@@ -288,7 +270,7 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
               }
             : null,
           dynamics: c.dynamics,
-          prior: isCheckpointable(c.prior) ? c.prior.getState() : null,
+          prior: checkpointable(c.prior) ? c.prior.getState() : null,
         })),
       },
     };
@@ -337,14 +319,14 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
         : null;
       c.dynamics = s.dynamics ? { ...s.dynamics, T, dX, dU } : null;
       if (s.prior !== null && s.prior !== undefined) {
-        if (!isCheckpointable(c.prior)) {
+        if (!checkpointable(c.prior)) {
           throw new InvalidArgumentError(
             `state.data.conditions[${m}].prior`,
             'no prior state (this algorithm has no checkpointable prior)',
             'a prior state',
           );
         }
-        c.prior.setState(s.prior);
+        c.prior.setState(s.prior as never);
       }
     });
     this._iteration = state.iteration;
@@ -355,24 +337,5 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
       throw new InvalidArgumentError('condition', `an integer in [0, ${this.conditions})`, m);
     }
     return this.cond[m];
-  }
-}
-
-function makePrior(spec: DynamicsPriorSpec, m: number): DynamicsPrior | null {
-  switch (spec.type) {
-    case 'none':
-      return null;
-    case 'gmm': {
-      const { type: _t, ...opts } = spec;
-      return new GmmDynamicsPrior(opts);
-    }
-    case 'custom':
-      return spec.create(m);
-    default:
-      throw new InvalidArgumentError(
-        'dynamicsPrior.type',
-        '"none", "gmm" or "custom"',
-        (spec as { type: unknown }).type,
-      );
   }
 }

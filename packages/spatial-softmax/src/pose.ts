@@ -81,13 +81,6 @@ export class PoseRegressor {
     });
   }
 
-  private imagesTensor(images: Float32Array, B: number): tf.Tensor4D {
-    const { width, height, channels } = this.trunk.config.image;
-    return tf.tidy(() =>
-      tf.transpose(tf.tensor4d(images, [B, channels, height, width]), [0, 2, 3, 1]),
-    );
-  }
-
   private head(img: tf.Tensor4D): tf.Tensor2D {
     let h = this.trunk.featurePointsOfImages(img);
     const n = this.headWeights.length / 2;
@@ -105,18 +98,7 @@ export class PoseRegressor {
    * Predicted poses `[B, dPose]` of images `[B, C*H*W]` (channels first, as in observations).
    */
   predict(images: Float64Array | Float32Array, B: number): Float64Array {
-    const size = this.trunk.imageSize;
-    assertShape('images', images, [B, size]);
-    const out = new Float64Array(B * this.dPose);
-    const chunk = 16;
-    for (let r0 = 0; r0 < B; r0 += chunk) {
-      const rows = Math.min(chunk, B - r0);
-      const buf = Float32Array.from(images.subarray(r0 * size, (r0 + rows) * size));
-      const p = tf.tidy(() => this.head(this.imagesTensor(buf, rows)));
-      out.set(p.dataSync(), r0 * this.dPose);
-      p.dispose();
-    }
-    return out;
+    return predictPoses(this.trunk, this.dPose, (img) => this.head(img), images, B);
   }
 
   /**
@@ -132,49 +114,122 @@ export class PoseRegressor {
     B: number,
     opts: PoseTrainOptions = {},
   ): { steps: number; initialLoss: number; finalLoss: number } {
-    const size = this.trunk.imageSize;
-    assertShape('images', images, [B, size]);
-    assertShape('poses', poses, [B, this.dPose]);
-    const iters = opts.iterations ?? 1000;
-    const bs = Math.min(opts.batchSize ?? 25, B);
-    const perEpoch = Math.floor(B / bs);
-    const order = this.rng.shuffle(Int32Array.from({ length: B }, (_, i) => i));
-    const imgBuf = new Float32Array(bs * size);
-    const poseBuf = new Float32Array(bs * this.dPose);
-    const vars = this.optimizer.weights.map((w) => w.variable);
-    let initialLoss = Number.NaN;
-    let finalLoss = Number.NaN;
-    for (let it = 0; it < iters; it++) {
-      const start = (it * bs) % (perEpoch * bs);
-      for (let r = 0; r < bs; r++) {
-        const s = order[start + r];
-        imgBuf.set(images.subarray(s * size, (s + 1) * size), r * size);
-        for (let k = 0; k < this.dPose; k++)
-          poseBuf[r * this.dPose + k] = poses[s * this.dPose + k];
-      }
-      const v = tf.tidy(() => {
-        const img = this.imagesTensor(imgBuf, bs);
-        const target = tf.tensor2d(poseBuf, [bs, this.dPose]);
-        const { value, grads } = tf.variableGrads(
-          () => tf.div(tf.sum(tf.squaredDifference(target, this.head(img))), 2 * bs) as tf.Scalar,
-          vars,
-        );
-        this.optimizer.step(vars.map((x) => grads[x.name].dataSync()));
-        return it === 0 || it === iters - 1 ? value.dataSync()[0] : 0;
-      });
-      if (it === 0 || it === iters - 1) {
-        if (!Number.isFinite(v)) {
-          throw new NonFiniteError(`pose loss is ${v} at step ${it}`, { step: it });
-        }
-        if (it === 0) initialLoss = v;
-        finalLoss = v;
-      }
-    }
-    return { steps: iters, initialLoss, finalLoss };
+    return fitPoses(
+      { trunk: this.trunk, dPose: this.dPose, forward: (img) => this.head(img) },
+      this.optimizer,
+      this.rng,
+      images,
+      poses,
+      B,
+      opts,
+    );
   }
 
   /** Release the head (the trunk belongs to its network). */
   dispose(): void {
     for (const w of this.headWeights) w.variable.dispose();
   }
+}
+
+/** What {@link predictPoses} and {@link fitPoses} need of a pose network. @internal */
+export interface PoseNet {
+  readonly trunk: VisuomotorCnn;
+  readonly dPose: number;
+  /** Poses `[B, dPose]` of NHWC images `[B, H, W, C]`. */
+  forward(img: tf.Tensor4D): tf.Tensor2D;
+}
+
+/** NHWC image tensor from `B` channels-first images (the layout of observations). @internal */
+export function imagesTensor(trunk: VisuomotorCnn, images: Float32Array, B: number): tf.Tensor4D {
+  const { width, height, channels } = trunk.config.image;
+  return tf.tidy(() =>
+    tf.transpose(tf.tensor4d(images, [B, channels, height, width]), [0, 2, 3, 1]),
+  );
+}
+
+/**
+ * Predicted poses `[B, dPose]` of images `[B, C*H*W]`, in chunks of 16 images.
+ * @internal
+ */
+export function predictPoses(
+  trunk: VisuomotorCnn,
+  dPose: number,
+  forward: (img: tf.Tensor4D) => tf.Tensor2D,
+  images: Float64Array | Float32Array,
+  B: number,
+): Float64Array {
+  const size = trunk.imageSize;
+  assertShape('images', images, [B, size]);
+  const out = new Float64Array(B * dPose);
+  const chunk = 16;
+  for (let r0 = 0; r0 < B; r0 += chunk) {
+    const rows = Math.min(chunk, B - r0);
+    const buf = Float32Array.from(images.subarray(r0 * size, (r0 + rows) * size));
+    const p = tf.tidy(() => forward(imagesTensor(trunk, buf, rows)));
+    out.set(p.dataSync(), r0 * dPose);
+    p.dispose();
+  }
+  return out;
+}
+
+/**
+ * Pose regression by Adam on minibatches drawn in a seeded shuffled order: minimise
+ * Σ ||pose − net(image)||² / (2B) over the optimiser's weights.
+ *
+ * @param label - prefix of the error message and `architecture` in its context, if given
+ * @throws {@link NonFiniteError} when the loss at the first or last step is not finite
+ * @internal
+ */
+export function fitPoses(
+  net: PoseNet,
+  optimizer: HostAdam,
+  rng: Rng,
+  images: Float64Array | Float32Array,
+  poses: Float64Array | Float32Array,
+  B: number,
+  opts: PoseTrainOptions = {},
+  label?: string,
+): { steps: number; initialLoss: number; finalLoss: number } {
+  const size = net.trunk.imageSize;
+  const dP = net.dPose;
+  assertShape('images', images, [B, size]);
+  assertShape('poses', poses, [B, dP]);
+  const iters = opts.iterations ?? 1000;
+  const bs = Math.min(opts.batchSize ?? 25, B);
+  const perEpoch = Math.floor(B / bs);
+  const order = rng.shuffle(Int32Array.from({ length: B }, (_, i) => i));
+  const imgBuf = new Float32Array(bs * size);
+  const poseBuf = new Float32Array(bs * dP);
+  const vars = optimizer.weights.map((w) => w.variable);
+  let initialLoss = Number.NaN;
+  let finalLoss = Number.NaN;
+  for (let it = 0; it < iters; it++) {
+    const start = (it * bs) % (perEpoch * bs);
+    for (let r = 0; r < bs; r++) {
+      const s = order[start + r];
+      imgBuf.set(images.subarray(s * size, (s + 1) * size), r * size);
+      for (let k = 0; k < dP; k++) poseBuf[r * dP + k] = poses[s * dP + k];
+    }
+    const v = tf.tidy(() => {
+      const img = imagesTensor(net.trunk, imgBuf, bs);
+      const target = tf.tensor2d(poseBuf, [bs, dP]);
+      const { value, grads } = tf.variableGrads(
+        () => tf.div(tf.sum(tf.squaredDifference(target, net.forward(img))), 2 * bs) as tf.Scalar,
+        vars,
+      );
+      optimizer.step(vars.map((x) => grads[x.name].dataSync()));
+      return it === 0 || it === iters - 1 ? value.dataSync()[0] : 0;
+    });
+    if (it === 0 || it === iters - 1) {
+      if (!Number.isFinite(v)) {
+        throw new NonFiniteError(
+          `${label ? `${label}: ` : ''}pose loss is ${v} at step ${it}`,
+          label ? { architecture: label, step: it } : { step: it },
+        );
+      }
+      if (it === 0) initialLoss = v;
+      finalLoss = v;
+    }
+  }
+  return { steps: iters, initialLoss, finalLoss };
 }

@@ -16,7 +16,7 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { assertShape, InvalidArgumentError, NonFiniteError } from '@visuomotor/contracts';
+import { InvalidArgumentError } from '@visuomotor/contracts';
 import { HostAdam } from '../adam.js';
 import {
   type ConvLayerConfig,
@@ -26,7 +26,7 @@ import {
   VisuomotorCnn,
   visuomotorCnn,
 } from '../networks.js';
-import { PoseRegressor, type PoseTrainOptions } from '../pose.js';
+import { fitPoses, PoseRegressor, type PoseTrainOptions, predictPoses } from '../pose.js';
 import { Rng } from '../rng.js';
 
 /** The architectures of Table 3. */
@@ -207,26 +207,8 @@ class PoseBaseline implements PoseModel {
     );
   }
 
-  private imagesTensor(images: Float32Array, B: number): tf.Tensor4D {
-    const { width, height, channels } = this.trunk.config.image;
-    return tf.tidy(() =>
-      tf.transpose(tf.tensor4d(images, [B, channels, height, width]), [0, 2, 3, 1]),
-    );
-  }
-
   predict(images: Float32Array | Float64Array, B: number): Float64Array {
-    const size = this.trunk.imageSize;
-    assertShape('images', images, [B, size]);
-    const out = new Float64Array(B * this.dPose);
-    const chunk = 16;
-    for (let r0 = 0; r0 < B; r0 += chunk) {
-      const rows = Math.min(chunk, B - r0);
-      const buf = Float32Array.from(images.subarray(r0 * size, (r0 + rows) * size));
-      const p = tf.tidy(() => this.forward(this.imagesTensor(buf, rows)));
-      out.set(p.dataSync(), r0 * this.dPose);
-      p.dispose();
-    }
-    return out;
+    return predictPoses(this.trunk, this.dPose, (img) => this.forward(img), images, B);
   }
 
   train(
@@ -235,49 +217,16 @@ class PoseBaseline implements PoseModel {
     B: number,
     opts: PoseTrainOptions = {},
   ): { steps: number; initialLoss: number; finalLoss: number } {
-    const size = this.trunk.imageSize;
-    const dP = this.dPose;
-    assertShape('images', images, [B, size]);
-    assertShape('poses', poses, [B, dP]);
-    const iters = opts.iterations ?? 1000;
-    const bs = Math.min(opts.batchSize ?? 25, B);
-    const perEpoch = Math.floor(B / bs);
-    const order = this.rng.shuffle(Int32Array.from({ length: B }, (_, i) => i));
-    const imgBuf = new Float32Array(bs * size);
-    const poseBuf = new Float32Array(bs * dP);
-    const vars = this.optimizer.weights.map((w) => w.variable);
-    let initialLoss = Number.NaN;
-    let finalLoss = Number.NaN;
-    for (let it = 0; it < iters; it++) {
-      const start = (it * bs) % (perEpoch * bs);
-      for (let r = 0; r < bs; r++) {
-        const s = order[start + r];
-        imgBuf.set(images.subarray(s * size, (s + 1) * size), r * size);
-        for (let k = 0; k < dP; k++) poseBuf[r * dP + k] = poses[s * dP + k];
-      }
-      const v = tf.tidy(() => {
-        const img = this.imagesTensor(imgBuf, bs);
-        const target = tf.tensor2d(poseBuf, [bs, dP]);
-        const { value, grads } = tf.variableGrads(
-          () =>
-            tf.div(tf.sum(tf.squaredDifference(target, this.forward(img))), 2 * bs) as tf.Scalar,
-          vars,
-        );
-        this.optimizer.step(vars.map((x) => grads[x.name].dataSync()));
-        return it === 0 || it === iters - 1 ? value.dataSync()[0] : 0;
-      });
-      if (it === 0 || it === iters - 1) {
-        if (!Number.isFinite(v)) {
-          throw new NonFiniteError(`${this.architecture}: pose loss is ${v} at step ${it}`, {
-            architecture: this.architecture,
-            step: it,
-          });
-        }
-        if (it === 0) initialLoss = v;
-        finalLoss = v;
-      }
-    }
-    return { steps: iters, initialLoss, finalLoss };
+    return fitPoses(
+      { trunk: this.trunk, dPose: this.dPose, forward: (img) => this.forward(img) },
+      this.optimizer,
+      this.rng,
+      images,
+      poses,
+      B,
+      opts,
+      this.architecture,
+    );
   }
 
   dispose(): void {

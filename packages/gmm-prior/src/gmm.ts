@@ -4,6 +4,7 @@ import { cholesky, Mat } from '@visuomotor/linalg';
 import { ClusterCovarianceError, GmmStateError } from './errors.js';
 import { logSumExp, npSum } from './numeric.js';
 import { type Rng, Xoshiro128 } from './rng.js';
+import { type GmmKernels, WasmKernels } from './wasm-kernels.js';
 
 /**
  * Switches for the places where the reference mixture (gps/utility/gmm.py) departs from a
@@ -83,6 +84,13 @@ export interface GmmOptions {
   quirks?: Partial<GmmQuirks>;
   /** Receives the EM log lines (same text as the reference's debug log). */
   logger?: (line: string) => void;
+  /**
+   * Kernels of the E-step substitutions and the M-step scatter: `'auto'` (default) uses
+   * WebAssembly SIMD when available and JavaScript otherwise, `'js'` always JavaScript,
+   * `'wasm'` always WebAssembly SIMD (throws {@link GmmStateError} when unavailable). Both give
+   * bit-identical results.
+   */
+  kernels?: GmmKernels;
 }
 
 /** Plain, typed-array state of a mixture, for checkpoints. */
@@ -141,6 +149,10 @@ export class Gmm {
   /** The random source of the initial assignment. */
   rng: Rng;
   private readonly logger?: (line: string) => void;
+  /** See {@link GmmOptions.kernels}. */
+  readonly kernels: GmmKernels;
+  private wasm: WasmKernels | null | undefined;
+  private cholVersion = 0;
 
   private K = 0;
   private D = 0;
@@ -176,6 +188,23 @@ export class Gmm {
     }
     this.rng = options.rng ?? new Xoshiro128(0);
     this.logger = options.logger;
+    this.kernels = options.kernels ?? 'auto';
+    if (this.kernels === 'wasm' && !this.simd()) {
+      throw new GmmStateError('Gmm: WebAssembly SIMD kernels are not available here', {
+        kernels: 'wasm',
+      });
+    }
+  }
+
+  /** The WebAssembly SIMD kernels in use, or null for the JavaScript kernels. */
+  private simd(): WasmKernels | null {
+    if (this.wasm === undefined) this.wasm = this.kernels === 'js' ? null : WasmKernels.create();
+    return this.wasm;
+  }
+
+  /** True when this mixture runs the WebAssembly SIMD kernels. */
+  get usesWasm(): boolean {
+    return this.simd() !== null;
   }
 
   /** Number of clusters (0 before the first update). */
@@ -443,6 +472,7 @@ export class Gmm {
       this.halfLogDet[k] = npSum(this.colTmp, 0, D, 1);
     }
     this.cholValid = true;
+    this.cholVersion++;
   }
 
   /**
@@ -460,7 +490,33 @@ export class Gmm {
     }
     if (this.zb.length < 8 * D) this.zb = new Float64Array(8 * D);
     this.factor();
-    this.estepRows(pts, n, out, -0.5 * D * Math.log(2 * Math.PI));
+    const c0 = -0.5 * D * Math.log(2 * Math.PI);
+    const w = this.simd();
+    if (w) this.estepWasm(w, pts, n, out, c0);
+    else this.estepRows(pts, n, out, c0);
+  }
+
+  /** {@link estepRows} with the WebAssembly SIMD substitutions (bit-identical). */
+  private estepWasm(
+    w: WasmKernels,
+    pts: Float64Array,
+    n: number,
+    out: Float64Array,
+    c0: number,
+  ): void {
+    const { K } = this;
+    w.layout(K, this.D, n);
+    if (w.factorsVersion !== this.cholVersion)
+      w.uploadFactors(this.chol, this.mu, this.cholVersion);
+    const { off, ldx } = w.substitution(pts, n);
+    const ss = w.f64;
+    for (let k = 0; k < K; k++) {
+      const base = c0 - this.halfLogDet[k];
+      const lmk = this.logmass[k];
+      const ok = k * n;
+      const so = off + k * ldx;
+      for (let p = 0; p < n; p++) out[ok + p] = base - 0.5 * ss[so + p] + lmk;
+    }
   }
 
   /**
@@ -733,12 +789,18 @@ export class Gmm {
     if (this.vt.length < D * N) this.vt = new Float64Array(D * N);
     const vt = this.vt;
     const reg = q.covRegularization;
+    const wk = this.simd();
+    if (wk) wk.layout(K, D, N);
     for (let k = 0; k < K; k++) {
       const wo = k * N;
       const mo = k * D;
       const so = k * D * D;
       let m = 0;
       for (let p = 0; p < N; p++) if (lo[wo + p] !== 0) m++;
+      if (wk) {
+        this.scatterWasm(wk, data, N, k, m);
+        continue;
+      }
       let c = 0;
       for (let p = 0; p < N; p++) {
         const w = lo[wo + p];
@@ -847,6 +909,51 @@ export class Gmm {
     }
     this.cholValid = false;
     return rebooted;
+  }
+
+  /**
+   * Mean and covariance of cluster k from the weights in this.logobs (as {@link mstep}): the
+   * sqrt(w)-scaled points of nonzero weight as rows of V `[m, Dp]` in wasm memory, Vᵀ V by the
+   * SIMD kernel (each entry the same sequential sum over the points).
+   */
+  private scatterWasm(w: WasmKernels, data: Float64Array, N: number, k: number, m: number): void {
+    const D = this.D;
+    const Dp = D + (D & 1);
+    const lo = this.logobs;
+    const mu = this.mu;
+    const S = this.sigma;
+    const wo = k * N;
+    const mo = k * D;
+    const so = k * D * D;
+    const f = w.f64;
+    const vo = w.vOffset;
+    let c = 0;
+    for (let p = 0; p < N; p++) {
+      const wt = lo[wo + p];
+      if (wt === 0) continue;
+      const po = p * D;
+      const sw = Math.sqrt(wt);
+      const ro = vo + c * Dp;
+      for (let a = 0; a < D; a++) {
+        const x = data[po + a];
+        mu[mo + a] += wt * x;
+        f[ro + a] = x * sw;
+      }
+      if (Dp > D) f[ro + D] = 0;
+      c++;
+    }
+    const at = w.scatter(m);
+    const reg = this.quirks.covRegularization;
+    for (let a = 0; a < D; a++) {
+      const ma = mu[mo + a];
+      const ro = at + a * Dp;
+      for (let b = a; b < D; b++) {
+        const val = f[ro + b] - ma * mu[mo + b];
+        S[so + a * D + b] = val;
+        S[so + b * D + a] = val;
+      }
+      S[so + a * D + a] += reg;
+    }
   }
 
   /**

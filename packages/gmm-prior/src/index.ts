@@ -68,3 +68,4 @@ export {
   type PolicyPriorGmmState,
 } from './policy-prior.js';
 export { type Rng, Xoshiro128 } from './rng.js';
+export { type GmmKernels, wasmSimdAvailable } from './wasm-kernels.js';

@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { kernelModuleSource } from '../wasm/gen-kernels.js';
+import { GmmDynamicsPrior } from './dynamics-prior-gmm.js';
+import { Gmm } from './gmm.js';
+import { Xoshiro128 } from './rng.js';
+import { Normal } from './test-helpers.js';
+import { kernelModule, WasmKernels, wasmSimdAvailable } from './wasm-kernels.js';
+
+/** Random lower-triangular factor with a positive diagonal, K of them `[K, D, D]`. */
+function factors(K: number, D: number, rnd: Normal): Float64Array {
+  const L = new Float64Array(K * D * D);
+  for (let k = 0; k < K; k++) {
+    for (let i = 0; i < D; i++) {
+      for (let j = 0; j < i; j++) L[k * D * D + i * D + j] = 0.3 * rnd.next();
+      L[k * D * D + i * D + i] = 0.5 + Math.abs(rnd.next());
+      for (let j = i + 1; j < D; j++) L[k * D * D + i * D + j] = 99; // never read
+    }
+  }
+  return L;
+}
+
+/** Plain forward substitution, the operation order of both kernels. */
+function naiveSs(
+  L: Float64Array,
+  mu: Float64Array,
+  x: Float64Array,
+  k: number,
+  p: number,
+  D: number,
+) {
+  const z = new Float64Array(D);
+  let ss = 0;
+  for (let i = 0; i < D; i++) {
+    let s = x[p * D + i] - mu[k * D + i];
+    for (let j = 0; j < i; j++) s -= L[k * D * D + i * D + j] * z[j];
+    z[i] = s / L[k * D * D + i * D + i];
+    ss += z[i] * z[i];
+  }
+  return ss;
+}
+
+describe('WebAssembly SIMD kernels', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    kernelModule(true);
+  });
+
+  it('the committed module is what wasm/gen-kernels.ts generates', () => {
+    const committed = readFileSync(new URL('./wasm-kernels-bytes.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(kernelModuleSource());
+  });
+
+  it('are available on this Node', () => {
+    expect(wasmSimdAvailable()).toBe(true);
+  });
+
+  it('substitution equals plain forward substitution bit for bit (odd and even sizes)', () => {
+    const rnd = new Normal(11);
+    for (const D of [1, 2, 3, 7, 12, 59]) {
+      for (const n of [1, 2, 3, 5, 8, 9, 16, 17, 23]) {
+        const K = 1 + ((D + n) % 3);
+        const L = factors(K, D, rnd);
+        const mu = rnd.fill(K * D);
+        const x = rnd.fill(n * D, 2);
+        const w = WasmKernels.create()!;
+        w.layout(K, D, n);
+        w.uploadFactors(L, mu, 1);
+        const { off, ldx } = w.substitution(x, n);
+        const got: number[] = [];
+        const want: number[] = [];
+        for (let k = 0; k < K; k++) {
+          for (let p = 0; p < n; p++) {
+            got.push(w.f64[off + k * ldx + p]);
+            want.push(naiveSs(L, mu, x, k, p, D));
+          }
+        }
+        expect(got).toEqual(want);
+      }
+    }
+  });
+
+  it('scatter equals the sequential sums of products bit for bit', () => {
+    const rnd = new Normal(12);
+    for (const D of [1, 2, 3, 8, 9, 17, 59]) {
+      for (const m of [0, 1, 2, 7, 40]) {
+        const w = WasmKernels.create()!;
+        w.layout(2, D, Math.max(m, 1));
+        const Dp = D + (D & 1);
+        const V = rnd.fill(m * D);
+        const f = w.f64;
+        for (let r = 0; r < m; r++) {
+          for (let a = 0; a < D; a++) f[w.vOffset + r * Dp + a] = V[r * D + a];
+          if (Dp > D) f[w.vOffset + r * Dp + D] = 0;
+        }
+        const at = w.scatter(m);
+        const got: number[] = [];
+        const want: number[] = [];
+        for (let a = 0; a < D; a++) {
+          for (let b = a; b < D; b++) {
+            let s = 0;
+            for (let r = 0; r < m; r++) s += V[r * D + a] * V[r * D + b];
+            got.push(f[at + a * Dp + b]);
+            want.push(s);
+          }
+        }
+        expect(got).toEqual(want);
+      }
+    }
+  });
+
+  it('EM and inference give bit-identical results with the JavaScript and the wasm kernels', () => {
+    for (const [D, n, K] of [
+      [5, 37, 3],
+      [59, 101, 4],
+      [8, 16, 2],
+      [1, 9, 2],
+    ]) {
+      const rnd = new Normal(D * 100 + n);
+      const data = new Float64Array(n * D);
+      for (let p = 0; p < n; p++) {
+        const c = p % K;
+        for (let a = 0; a < D; a++) data[p * D + a] = 3 * c * ((a % 3) - 1) + rnd.next();
+      }
+      const js = new Gmm({ rng: new Xoshiro128(5), kernels: 'js' });
+      const wa = new Gmm({ rng: new Xoshiro128(5), kernels: 'wasm' });
+      expect(js.usesWasm).toBe(false);
+      expect(wa.usesWasm).toBe(true);
+      const rj = js.update(data, n, D, K);
+      const rw = wa.update(data, n, D, K);
+      expect(rw.logLikelihoods).toEqual(rj.logLikelihoods);
+      expect(wa.params.mu).toEqual(js.params.mu);
+      expect(wa.params.sigma).toEqual(js.params.sigma);
+      expect(wa.params.logmass).toEqual(js.params.logmass);
+      for (const q of [1, 2, 5, 9]) {
+        const pts = data.subarray(0, q * D).slice();
+        const ij = js.inference(pts, q);
+        const iw = wa.inference(pts, q);
+        expect(iw.mu0).toEqual(ij.mu0);
+        expect(iw.Phi).toEqual(ij.Phi);
+      }
+    }
+  });
+
+  it('falls back to the JavaScript kernels when WebAssembly SIMD is unavailable', () => {
+    vi.stubGlobal('WebAssembly', undefined);
+    expect(kernelModule(true)).toBeNull();
+    const g = new Gmm();
+    expect(g.usesWasm).toBe(false);
+    expect(() => new Gmm({ kernels: 'wasm' })).toThrow(/not available/);
+    const prior = new GmmDynamicsPrior({ minSamplesPerCluster: 5, maxClusters: 3, seed: 1 });
+    const rnd = new Normal(3);
+    const [N, T, dX, dU] = [3, 6, 2, 1];
+    prior.update(rnd.fill(N * T * dX), rnd.fill(N * T * dU), N, T, dX, dU);
+    expect(prior.eval(rnd.fill(2 * (2 * dX + dU)), 2, dX, dU).Phi.every(Number.isFinite)).toBe(
+      true,
+    );
+  });
+});

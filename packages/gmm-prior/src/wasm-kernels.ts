@@ -1,0 +1,241 @@
+/**
+ * Host side of the WebAssembly SIMD (f64x2) kernels of the mixture's E- and M-steps (the
+ * module is generated from `wasm/kernels.ts` into `wasm-kernels-bytes.ts`). Each lane does the
+ * operations of the scalar JavaScript kernels in `gmm.ts` in the same order, so both paths
+ * give bit-identical results; the JavaScript kernels are used wherever WebAssembly SIMD is
+ * unavailable.
+ *
+ * @internal
+ */
+import { WASM_KERNELS_BASE64 } from './wasm-kernels-bytes.js';
+
+/** Which kernels a {@link Gmm} uses: `'auto'` (WebAssembly SIMD when available), `'js'`, `'wasm'`. */
+export type GmmKernels = 'auto' | 'js' | 'wasm';
+
+/** The slice of the WebAssembly JS API used here (the Node typings lack it without DOM). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+type WasmModule = object;
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (mod: WasmModule, imports: object) => { exports: object };
+}
+
+interface Exports {
+  memory: WasmMemory;
+  trsv8(
+    L: number,
+    mu: number,
+    X: number,
+    ldx: number,
+    nblk: number,
+    D: number,
+    Z: number,
+    SS: number,
+  ): void;
+  trsvTasks(T: number, ntask: number, ldx: number, D: number, Z: number): void;
+  syrk(V: number, m: number, Dp: number, S: number): void;
+  peak(n: number, out: number): void;
+}
+
+let compiled: WasmModule | null | undefined;
+
+function decodeBase64(s: string): Uint8Array {
+  const g = globalThis as {
+    Buffer?: { from(s: string, enc: string): Uint8Array };
+    atob?: (s: string) => string;
+  };
+  if (g.Buffer) return new Uint8Array(g.Buffer.from(s, 'base64'));
+  const bin = g.atob!(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * The compiled kernel module, or null when WebAssembly SIMD is not available (decided once;
+ * `redetect` decides again, for tests).
+ */
+export function kernelModule(redetect = false): WasmModule | null {
+  if (compiled !== undefined && !redetect) return compiled;
+  let mod: WasmModule | null = null;
+  try {
+    const WA = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (typeof WA === 'object' && WA !== null) {
+      const bytes = decodeBase64(WASM_KERNELS_BASE64);
+      if (WA.validate(bytes)) mod = new WA.Module(bytes);
+    }
+  } catch {
+    mod = null;
+  }
+  compiled = mod;
+  return mod;
+}
+
+/** True when the WebAssembly SIMD kernels can run here. */
+export function wasmSimdAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+const align16 = (bytes: number) => (bytes + 15) & ~15;
+
+/**
+ * One kernel instance with its own memory (one per mixture: the factors uploaded for a
+ * mixture stay valid across the many small E-steps of prior evaluations).
+ */
+export class WasmKernels {
+  private readonly ex: Exports;
+  /** f64 view of the whole memory (refreshed after growth). */
+  f64: Float64Array;
+  private i32: Int32Array;
+  // Layout (byte offsets), recomputed by layout().
+  private K = -1;
+  private D = -1;
+  private cap = -1;
+  private offL = 0;
+  private offMu = 0;
+  private offZ = 0;
+  private offX = 0;
+  private offSS = 0;
+  private offT = 0;
+  private offV = 0;
+  private offS = 0;
+  /** Version of the factors currently in memory (see {@link uploadFactors}). */
+  factorsVersion = -1;
+
+  private constructor(mod: WasmModule) {
+    const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    this.ex = new WA.Instance(mod, {}).exports as unknown as Exports;
+    this.f64 = new Float64Array(this.ex.memory.buffer);
+    this.i32 = new Int32Array(this.ex.memory.buffer);
+  }
+
+  /** A new instance, or null when WebAssembly SIMD is unavailable. */
+  static create(): WasmKernels | null {
+    const mod = kernelModule();
+    return mod ? new WasmKernels(mod) : null;
+  }
+
+  /** Make room for K clusters of dimension D and up to `n` points. */
+  layout(K: number, D: number, n: number): void {
+    if (K === this.K && D === this.D && n <= this.cap) return;
+    const cap = Math.max(n, this.cap, 8);
+    const ldx = cap + 8;
+    const Dp = D + (D & 1);
+    let o = 0;
+    const take = (bytes: number) => {
+      const at = o;
+      o = align16(o + bytes);
+      return at;
+    };
+    this.offL = take(8 * K * D * D);
+    this.offMu = take(8 * K * D);
+    this.offZ = take(8 * 8 * D);
+    this.offX = take(8 * D * ldx);
+    this.offSS = take(8 * K * ldx);
+    this.offT = take(16 * (4 * K + 4));
+    this.offV = take(8 * cap * Dp);
+    this.offS = take(8 * Dp * Dp);
+    const mem = this.ex.memory;
+    if (o > mem.buffer.byteLength) {
+      mem.grow(Math.ceil((o - mem.buffer.byteLength) / 65536));
+      this.f64 = new Float64Array(mem.buffer);
+      this.i32 = new Int32Array(mem.buffer);
+    }
+    if (K !== this.K || D !== this.D) this.factorsVersion = -1;
+    this.K = K;
+    this.D = D;
+    this.cap = cap;
+  }
+
+  /** Copy the factors `[K, D, D]` and means `[K, D]` in, remembering `version`. */
+  uploadFactors(chol: Float64Array, mu: Float64Array, version: number): void {
+    const { K, D } = this;
+    this.f64.set(chol.subarray(0, K * D * D), this.offL / 8);
+    this.f64.set(mu.subarray(0, K * D), this.offMu / 8);
+    this.factorsVersion = version;
+  }
+
+  /**
+   * ss[k, p] = ||L_k⁻¹ (x_p − mu_k)||² for `n` points `[n, D]` against every cluster; the
+   * result is `[K, ldx]` in {@link f64} from the returned element offset (ldx = returned
+   * stride). Call {@link uploadFactors} first.
+   */
+  substitution(pts: Float64Array, n: number): { off: number; ldx: number } {
+    const { K, D } = this;
+    const f = this.f64;
+    const ldx = n + (n & 1);
+    // Points, transposed: X[i, p]; an odd count gets a zero column.
+    const xo = this.offX / 8;
+    for (let p = 0; p < n; p++) {
+      const po = p * D;
+      for (let i = 0; i < D; i++) f[xo + i * ldx + p] = pts[po + i];
+    }
+    if (ldx > n) for (let i = 0; i < D; i++) f[xo + i * ldx + n] = 0;
+    const nblk = n >> 3;
+    const D8 = 8 * D;
+    for (let k = 0; k < K; k++) {
+      if (nblk > 0) {
+        this.ex.trsv8(
+          this.offL + k * D8 * D,
+          this.offMu + k * D8,
+          this.offX,
+          ldx,
+          nblk,
+          D,
+          this.offZ,
+          this.offSS + 8 * k * ldx,
+        );
+      }
+    }
+    // The remaining points: (cluster, pair of points) tasks, four side by side.
+    const p0 = nblk * 8;
+    if (p0 < ldx) {
+      const t = this.i32;
+      const to = this.offT / 4;
+      let nt = 0;
+      for (let k = 0; k < K; k++) {
+        for (let p = p0; p < ldx; p += 2) {
+          const o = to + 4 * nt++;
+          t[o] = this.offL + k * D8 * D;
+          t[o + 1] = this.offMu + k * D8;
+          t[o + 2] = this.offX + 8 * p;
+          t[o + 3] = this.offSS + 8 * (k * ldx + p);
+        }
+      }
+      // Pad to a multiple of four with repeats of the last task (same values written twice).
+      while (nt % 4 !== 0) {
+        const o = to + 4 * nt++;
+        for (let q = 0; q < 4; q++) t[o + q] = t[o - 4 + q];
+      }
+      this.ex.trsvTasks(this.offT, nt, ldx, D, this.offZ);
+    }
+    return { off: this.offSS / 8, ldx };
+  }
+
+  /** Element offset of the scaled points V `[m, Dp]` (Dp = D rounded up to even) to fill. */
+  get vOffset(): number {
+    return this.offV / 8;
+  }
+
+  /** Entries (a, b ≥ a) of Vᵀ V for the first m rows of V, at the returned offset (stride Dp). */
+  scatter(m: number): number {
+    const Dp = this.D + (this.D & 1);
+    this.ex.syrk(this.offV, m, Dp, this.offS);
+    return this.offS / 8;
+  }
+
+  /** Run the register-only peak kernel: n iterations of 16 multiply-adds. */
+  peak(n: number): void {
+    const f = this.f64;
+    f[0] = 1.0000001;
+    f[1] = 1.0000001;
+    f[2] = 0.9999999;
+    f[3] = 0.9999999;
+    for (let i = 4; i < 20; i++) f[i] = 1e-9;
+    this.ex.peak(n, 0);
+  }
+}

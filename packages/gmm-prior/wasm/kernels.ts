@@ -1,0 +1,338 @@
+/**
+ * The WebAssembly SIMD (f64x2) kernels of the GMM E- and M-steps, written with the emitter in
+ * `emit.ts`. Every lane performs exactly the operations of the scalar JavaScript kernels in
+ * `src/gmm.ts`, in the same order (separate multiply and add/subtract, no fused multiply-add),
+ * so both paths give bit-identical results.
+ *
+ * All pointers are byte addresses into the module's memory; sizes are element counts.
+ */
+import { Fn, I32, moduleBytes, V128 } from './emit.js';
+
+/**
+ * `trsv8(L, mu, X, ldx, nblk, D, Z, SS)`: for one cluster (lower Cholesky factor L `[D, D]`,
+ * mean mu `[D]`) and `nblk` blocks of eight points stored transposed (X `[D, ldx]`, point p in
+ * column p), ss_p = ||L⁻¹ (x_p − mu)||² by forward substitution, written to SS `[8·nblk]`.
+ * Per point: s = x_i − mu_i; s −= L_ij z_j (j = 0..i−1, in order); z_i = s / L_ii;
+ * ss += z_i². Z is scratch `[D, 8]`.
+ */
+function trsv8(): Fn {
+  const f = new Fn('trsv8', [I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [L, mu, X, ldx, nblk, D, Z, SS] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const b = f.local(I32);
+  const i = f.local(I32);
+  const xcol = f.local(I32);
+  const xi = f.local(I32);
+  const rowL = f.local(I32);
+  const lp = f.local(I32);
+  const lend = f.local(I32);
+  const zj = f.local(I32);
+  const zi = f.local(I32);
+  const ldx8 = f.local(I32);
+  const D8 = f.local(I32);
+  const m = f.local(V128);
+  const l = f.local(V128);
+  const s = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
+  const ss = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
+  f.get(ldx).i32(3).shl().set(ldx8);
+  f.get(D).i32(3).shl().set(D8);
+  f.forLt(
+    b,
+    () => f.i32(0),
+    () => f.get(nblk),
+    1,
+    () => {
+      f.get(X).get(b).i32(64).mul().add().set(xcol);
+      for (let v = 0; v < 4; v++) f.v128Zero().set(ss[v]);
+      f.get(xcol).set(xi);
+      f.get(L).set(rowL);
+      f.get(Z).set(zi);
+      f.forLt(
+        i,
+        () => f.i32(0),
+        () => f.get(D),
+        1,
+        () => {
+          f.get(mu).get(i).i32(3).shl().add().load64Splat().set(m);
+          for (let v = 0; v < 4; v++) {
+            f.get(xi)
+              .v128Load(16 * v)
+              .get(m)
+              .f64x2Sub()
+              .set(s[v]);
+          }
+          // for (lp = rowL, zj = Z; lp < rowL + 8i; lp += 8, zj += 64)
+          f.get(rowL).tee(lp).get(i).i32(3).shl().add().set(lend);
+          f.get(Z).set(zj);
+          f.block(() => {
+            f.get(lp).get(lend).geS().brIf(0);
+            f.loop(() => {
+              f.get(lp).load64Splat().set(l);
+              for (let v = 0; v < 4; v++) {
+                f.get(s[v])
+                  .get(l)
+                  .get(zj)
+                  .v128Load(16 * v)
+                  .f64x2Mul()
+                  .f64x2Sub()
+                  .set(s[v]);
+              }
+              f.get(zj).i32(64).add().set(zj);
+              f.get(lp).i32(8).add().tee(lp).get(lend).ltS().brIf(0);
+            });
+          });
+          // lp == rowL + 8i: the diagonal entry
+          f.get(lp).load64Splat().set(l);
+          for (let v = 0; v < 4; v++) {
+            f.get(s[v]).get(l).f64x2Div().set(s[v]);
+            f.get(zi)
+              .get(s[v])
+              .v128Store(16 * v);
+            f.get(ss[v]).get(s[v]).get(s[v]).f64x2Mul().f64x2Add().set(ss[v]);
+          }
+          f.get(zi).i32(64).add().set(zi);
+          f.get(xi).get(ldx8).add().set(xi);
+          f.get(rowL).get(D8).add().set(rowL);
+        },
+      );
+      for (let v = 0; v < 4; v++) {
+        f.get(SS)
+          .get(b)
+          .i32(64)
+          .mul()
+          .add()
+          .get(ss[v])
+          .v128Store(16 * v);
+      }
+    },
+  );
+  return f;
+}
+
+/**
+ * `trsvTasks(T, ntask, ldx, D, Z)`: the substitution of `ntask` (a multiple of 4) independent
+ * tasks, four side by side. Task t is four i32 at T + 16t: L (factor `[D, D]`), mu (`[D]`),
+ * x (two points: column pair of a transposed `[D, ldx]` array), ss (two f64 written).
+ * Same per-lane arithmetic as {@link trsv8}. Z is scratch `[D, 4·2]`.
+ */
+function trsvTasks(): Fn {
+  const f = new Fn('trsvTasks', [I32, I32, I32, I32, I32]);
+  const [T, ntask, ldx, D, Z] = [0, 1, 2, 3, 4];
+  const g = f.local(I32);
+  const i = f.local(I32);
+  const j8 = f.local(I32);
+  const i8 = f.local(I32);
+  const zj = f.local(I32);
+  const zi = f.local(I32);
+  const ldx8 = f.local(I32);
+  const rowoff = f.local(I32);
+  const tp = f.local(I32);
+  const Lb = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  const mb = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  const xb = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  const rl = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  const s = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
+  const ss = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
+  f.get(ldx).i32(3).shl().set(ldx8);
+  f.forLt(
+    g,
+    () => f.i32(0),
+    () => f.get(ntask),
+    4,
+    () => {
+      f.get(T).get(g).i32(16).mul().add().set(tp);
+      for (let t = 0; t < 4; t++) {
+        f.get(tp)
+          .i32Load(16 * t)
+          .set(Lb[t]);
+        f.get(tp)
+          .i32Load(16 * t + 4)
+          .set(mb[t]);
+        f.get(tp)
+          .i32Load(16 * t + 8)
+          .set(xb[t]);
+        f.v128Zero().set(ss[t]);
+      }
+      f.i32(0).set(rowoff);
+      f.get(Z).set(zi);
+      f.forLt(
+        i,
+        () => f.i32(0),
+        () => f.get(D),
+        1,
+        () => {
+          f.get(i).i32(3).shl().set(i8);
+          for (let t = 0; t < 4; t++) {
+            f.get(xb[t]).v128Load().get(mb[t]).get(i8).add().load64Splat().f64x2Sub().set(s[t]);
+            f.get(Lb[t]).get(rowoff).add().set(rl[t]);
+          }
+          f.i32(0).set(j8);
+          f.get(Z).set(zj);
+          f.block(() => {
+            f.get(j8).get(i8).geS().brIf(0);
+            f.loop(() => {
+              for (let t = 0; t < 4; t++) {
+                f.get(s[t])
+                  .get(rl[t])
+                  .get(j8)
+                  .add()
+                  .load64Splat()
+                  .get(zj)
+                  .v128Load(16 * t)
+                  .f64x2Mul()
+                  .f64x2Sub()
+                  .set(s[t]);
+              }
+              f.get(zj).i32(64).add().set(zj);
+              f.get(j8).i32(8).add().tee(j8).get(i8).ltS().brIf(0);
+            });
+          });
+          for (let t = 0; t < 4; t++) {
+            f.get(s[t]).get(rl[t]).get(i8).add().load64Splat().f64x2Div().set(s[t]);
+            f.get(zi)
+              .get(s[t])
+              .v128Store(16 * t);
+            f.get(ss[t]).get(s[t]).get(s[t]).f64x2Mul().f64x2Add().set(ss[t]);
+            f.get(xb[t]).get(ldx8).add().set(xb[t]);
+          }
+          f.get(zi).i32(64).add().set(zi);
+          f.get(rowoff).get(D).i32(3).shl().add().set(rowoff);
+        },
+      );
+      for (let t = 0; t < 4; t++) {
+        f.get(tp)
+          .i32Load(16 * t + 12)
+          .get(ss[t])
+          .v128Store();
+      }
+    },
+  );
+  return f;
+}
+
+/**
+ * `syrk(V, m, Dp, S)`: S `[Dp, Dp]` entries (a, b) with b ≥ a rounded down to even (the upper
+ * triangle and a few entries below the diagonal) of Vᵀ V for V `[m, Dp]` (Dp even): each
+ * entry Σ_r V_ra V_rb summed sequentially over r from 0. Two rows by eight columns at a time,
+ * then two rows by two columns.
+ */
+function syrk(): Fn {
+  const f = new Fn('syrk', [I32, I32, I32, I32]);
+  const [V, m, Dp, S] = [0, 1, 2, 3];
+  const a = f.local(I32);
+  const bcol = f.local(I32);
+  const r = f.local(I32);
+  const pa = f.local(I32);
+  const pb = f.local(I32);
+  const ld8 = f.local(I32);
+  const so = f.local(I32);
+  const x = f.local(V128);
+  const y = f.local(V128);
+  const w = f.local(V128);
+  const acc = Array.from({ length: 8 }, () => f.local(V128));
+  f.get(Dp).i32(3).shl().set(ld8);
+  const kernel = (nv: number) => {
+    for (let v = 0; v < 2 * nv; v++) f.v128Zero().set(acc[v]);
+    f.get(V).get(a).i32(3).shl().add().set(pa);
+    f.get(V).get(bcol).i32(3).shl().add().set(pb);
+    f.forLt(
+      r,
+      () => f.i32(0),
+      () => f.get(m),
+      1,
+      () => {
+        f.get(pa).load64Splat().set(x);
+        f.get(pa).load64Splat(8).set(y);
+        for (let v = 0; v < nv; v++) {
+          f.get(pb)
+            .v128Load(16 * v)
+            .set(w);
+          f.get(acc[v]).get(x).get(w).f64x2Mul().f64x2Add().set(acc[v]);
+          f.get(acc[nv + v])
+            .get(y)
+            .get(w)
+            .f64x2Mul()
+            .f64x2Add()
+            .set(acc[nv + v]);
+        }
+        f.get(pa).get(ld8).add().set(pa);
+        f.get(pb).get(ld8).add().set(pb);
+      },
+    );
+    // S[a][b..], S[a+1][b..]
+    f.get(S).get(a).get(Dp).mul().get(bcol).add().i32(3).shl().add().set(so);
+    for (let v = 0; v < nv; v++)
+      f.get(so)
+        .get(acc[v])
+        .v128Store(16 * v);
+    f.get(so).get(ld8).add().set(so);
+    for (let v = 0; v < nv; v++)
+      f.get(so)
+        .get(acc[nv + v])
+        .v128Store(16 * v);
+  };
+  f.forLt(
+    a,
+    () => f.i32(0),
+    () => f.get(Dp),
+    2,
+    () => {
+      f.get(a).set(bcol);
+      // eight columns at a time while bcol + 8 <= Dp
+      f.block(() => {
+        f.loop(() => {
+          f.get(bcol).i32(8).add().get(Dp).gtS().brIf(1);
+          kernel(4);
+          f.get(bcol).i32(8).add().set(bcol).br(0);
+        });
+      });
+      f.forLt(
+        bcol,
+        () => f.get(bcol),
+        () => f.get(Dp),
+        2,
+        () => kernel(1),
+      );
+    },
+  );
+  return f;
+}
+
+/**
+ * `peak(n, out)`: n iterations of eight independent f64x2 multiply-adds on registers
+ * (16 multiply-adds per iteration): the arithmetic peak reachable from WebAssembly SIMD.
+ */
+function peak(): Fn {
+  const f = new Fn('peak', [I32, I32]);
+  const [n, out] = [0, 1];
+  const k = f.local(I32);
+  const x = f.local(V128);
+  const y = f.local(V128);
+  const acc = Array.from({ length: 8 }, () => f.local(V128));
+  f.get(out).v128Load().set(x);
+  f.get(out).v128Load(16).set(y);
+  for (let v = 0; v < 8; v++)
+    f.get(out)
+      .v128Load(16 * (v + 2))
+      .set(acc[v]);
+  f.forLt(
+    k,
+    () => f.i32(0),
+    () => f.get(n),
+    1,
+    () => {
+      for (let v = 0; v < 8; v++) {
+        f.get(acc[v]).get(x).get(y).f64x2Mul().f64x2Add().set(acc[v]);
+      }
+    },
+  );
+  for (let v = 0; v < 8; v++)
+    f.get(out)
+      .get(acc[v])
+      .v128Store(16 * (v + 2));
+  return f;
+}
+
+/** The module: memory (initially 16 pages = 1 MiB, grown by the host) and the kernels. */
+export function kernelModule(): Uint8Array {
+  return moduleBytes([trsv8(), trsvTasks(), syrk(), peak()], 16);
+}

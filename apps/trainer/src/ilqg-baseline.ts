@@ -30,8 +30,8 @@ export interface IlqgBaselineOptions {
   iterations?: number;
   /** Initial Levenberg-Marquardt damping on Q_uu (added to Q_uu). Default 1e-3. */
   muInit?: number;
-  /** Called after every iteration of every condition. */
-  onIteration?: (r: IlqgIterationRecord) => void;
+  /** Called after every iteration of every condition, with the noiseless rollout it scored. */
+  onIteration?: (r: IlqgIterationRecord, rollout: Sample) => void;
 }
 
 /** One iLQG iteration of one condition. */
@@ -119,7 +119,7 @@ export async function runIlqgBaseline(
           mu,
         },
       ];
-      options.onIteration?.(rec[0]);
+      options.onIteration?.(rec[0], s);
       for (let it = 1; it <= iterations; it++) {
         const dyn = agent.linearize(s.X, s.U, m);
         const exp = evalCostExpansion(cost, [s]);
@@ -176,7 +176,7 @@ export async function runIlqgBaseline(
           mu,
         };
         rec.push(r);
-        options.onIteration?.(r);
+        options.onIteration?.(r, s);
       }
       history.push(rec);
       finalD.push(rec[rec.length - 1].distance);

@@ -15,7 +15,6 @@ import {
   createCost,
   type DynamicsPriorSpec,
   MdgpsAlgorithm,
-  PolicyGpsBase,
   type PolicyGpsOptions,
   TrajOptAlgorithm,
   type TrajOptAlgorithmOptions,
@@ -90,9 +89,6 @@ export async function prepareIteration(
   algorithm: GpsAlgorithm,
   samples: readonly (readonly Sample[])[],
 ): Promise<void> {
-  // BADMM / MDGPS have a protected synchronous `prepare(samples, timings)` of their own (the
-  // dynamics fit): not this hook.
-  if (algorithm instanceof PolicyGpsBase) return;
   const a = algorithm as Partial<{ prepare: (s: typeof samples) => Promise<void> }>;
   if (typeof a.prepare === 'function') await a.prepare(samples);
 }

@@ -130,7 +130,7 @@ export class BadmmAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
     const lgStep = interpSchedule(this.o.lgStepSchedule, itr, this.base.iterations);
     const entReg = interpSchedule(this.o.entRegSchedule, itr, this.base.iterations);
     if (opt) opt.setEntReg?.(entReg);
-    const data = this.prepare(samples, timings);
+    const data = this.fitConditions(samples, timings);
     const M = this.conditions;
     if (!opt) return this.trajectoryOnly(data, timings, t0);
 

@@ -70,7 +70,7 @@ export class MdgpsAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
     if (itr > 0 && itr === this.base.pretrainIterations) this.resetPolicySide();
     const opt = this.optimizer();
     const first = this.phaseStart();
-    const data = this.prepare(samples, timings);
+    const data = this.fitConditions(samples, timings);
     const M = this.conditions;
     const reports: PolicyUpdateReport[] = [];
     let t = performance.now();

@@ -375,8 +375,13 @@ export abstract class PolicyGpsBase {
     });
   }
 
-  /** Dynamics fit and cost expansion of every condition (reference `_update_dynamics`, `_eval_cost`). */
-  protected prepare(
+  /**
+   * Dynamics fit and cost expansion of every condition (reference `_update_dynamics`,
+   * `_eval_cost`). Not named `prepare`: the trainer duck-types an optional asynchronous
+   * `prepare(samples)` hook on algorithms (prefetching work before `iterate`), which this
+   * synchronous step is not.
+   */
+  protected fitConditions(
     samples: readonly (readonly Sample[])[],
     timings: PhaseTimings,
   ): ConditionData[] {

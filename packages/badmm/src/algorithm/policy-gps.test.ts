@@ -221,6 +221,20 @@ describe('BadmmAlgorithm', () => {
   });
 });
 
+describe('PolicyGpsBase', () => {
+  it('has no `prepare` member (the trainer duck-types an async `prepare(samples)` hook)', () => {
+    // Regression: the base's synchronous dynamics fit was called `prepare`, so the trainer's
+    // `prepareIteration` had to special-case BADMM / MDGPS by class.
+    for (const alg of [
+      badmm(new LinearPolicyOptimizer(T, dO)),
+      mdgps(new LinearPolicyOptimizer(T, dO)),
+    ]) {
+      expect('prepare' in alg).toBe(false);
+      expect(typeof (alg as unknown as { prepare?: unknown }).prepare).toBe('undefined');
+    }
+  });
+});
+
 describe('MdgpsAlgorithm', () => {
   it('off-policy: C-step and S-step drive the cost down and the policy toward the controllers', () => {
     const opt = new LinearPolicyOptimizer(T, dO);

@@ -153,6 +153,11 @@ export class Gmm {
   readonly kernels: GmmKernels;
   private wasm: WasmKernels | null | undefined;
   private cholVersion = 0;
+  /** Incremented whenever mu or sigma may have changed (see the wasm uploads). */
+  private paramsVersion = 0;
+  private momK = new Int32Array(0);
+  private momV = new Float64Array(0);
+  private momW = new Float64Array(0);
 
   private K = 0;
   private D = 0;
@@ -301,8 +306,13 @@ export class Gmm {
     let stop: EmResult['stop'] = 'maxIterations';
     let mSteps = 0;
     let prevll = Number.NEGATIVE_INFINITY;
+    const wk = this.simd();
+    if (wk) {
+      wk.layout(K, D, N);
+      wk.uploadPoints(data, N);
+    }
     for (let itr = 0; itr < this.maxIterations; itr++) {
-      this.estep(data, N, this.logobs);
+      this.estepInto(data, N, this.logobs, wk !== null);
       // Row log-sum-exp (over clusters) and the total log-likelihood.
       const lo = this.logobs;
       for (let p = 0; p < N; p++) this.rowLse[p] = logSumExp(lo, p, K, N, false, this.colTmp);
@@ -360,6 +370,7 @@ export class Gmm {
     this.K = K;
     this.D = D;
     this.cholValid = false;
+    this.paramsVersion++;
   }
 
   private initialize(
@@ -482,6 +493,11 @@ export class Gmm {
    * @param out - `[K, n]` (cluster-major: out[k * n + p]); written
    */
   estep(pts: Float64Array, n: number, out: Float64Array): void {
+    this.estepInto(pts, n, out, false);
+  }
+
+  /** {@link estep}; `resident`: the points are those of the last `uploadPoints` (wasm only). */
+  private estepInto(pts: Float64Array, n: number, out: Float64Array, resident: boolean): void {
     const { K, D } = this;
     if (this.colTmp.length < D) this.colTmp = new Float64Array(Math.max(D, n, K));
     if (this.z.length < D) {
@@ -492,14 +508,14 @@ export class Gmm {
     this.factor();
     const c0 = -0.5 * D * Math.log(2 * Math.PI);
     const w = this.simd();
-    if (w) this.estepWasm(w, pts, n, out, c0);
+    if (w) this.estepWasm(w, resident ? null : pts, n, out, c0);
     else this.estepRows(pts, n, out, c0);
   }
 
   /** {@link estepRows} with the WebAssembly SIMD substitutions (bit-identical). */
   private estepWasm(
     w: WasmKernels,
-    pts: Float64Array,
+    pts: Float64Array | null,
     n: number,
     out: Float64Array,
     c0: number,
@@ -789,18 +805,17 @@ export class Gmm {
     if (this.vt.length < D * N) this.vt = new Float64Array(D * N);
     const vt = this.vt;
     const reg = q.covRegularization;
-    const wk = this.simd();
-    if (wk) wk.layout(K, D, N);
+    const wk = this.simd(); // points uploaded by update()
     for (let k = 0; k < K; k++) {
       const wo = k * N;
       const mo = k * D;
       const so = k * D * D;
-      let m = 0;
-      for (let p = 0; p < N; p++) if (lo[wo + p] !== 0) m++;
       if (wk) {
-        this.scatterWasm(wk, data, N, k, m);
+        this.scatterWasm(wk, N, k);
         continue;
       }
+      let m = 0;
+      for (let p = 0; p < N; p++) if (lo[wo + p] !== 0) m++;
       let c = 0;
       for (let p = 0; p < N; p++) {
         const w = lo[wo + p];
@@ -908,6 +923,7 @@ export class Gmm {
       }
     }
     this.cholValid = false;
+    this.paramsVersion++;
     return rebooted;
   }
 
@@ -916,32 +932,17 @@ export class Gmm {
    * sqrt(w)-scaled points of nonzero weight as rows of V `[m, Dp]` in wasm memory, Vᵀ V by the
    * SIMD kernel (each entry the same sequential sum over the points).
    */
-  private scatterWasm(w: WasmKernels, data: Float64Array, N: number, k: number, m: number): void {
+  private scatterWasm(w: WasmKernels, N: number, k: number): void {
     const D = this.D;
     const Dp = D + (D & 1);
-    const lo = this.logobs;
     const mu = this.mu;
     const S = this.sigma;
-    const wo = k * N;
     const mo = k * D;
     const so = k * D * D;
     const f = w.f64;
-    const vo = w.vOffset;
-    let c = 0;
-    for (let p = 0; p < N; p++) {
-      const wt = lo[wo + p];
-      if (wt === 0) continue;
-      const po = p * D;
-      const sw = Math.sqrt(wt);
-      const ro = vo + c * Dp;
-      for (let a = 0; a < D; a++) {
-        const x = data[po + a];
-        mu[mo + a] += wt * x;
-        f[ro + a] = x * sw;
-      }
-      if (Dp > D) f[ro + D] = 0;
-      c++;
-    }
+    const m = w.weightedPoints(this.logobs, k * N, N);
+    const muo = w.muOffset;
+    for (let a = 0; a < D; a++) mu[mo + a] = f[muo + a];
     const at = w.scatter(m);
     const reg = this.quirks.covRegularization;
     for (let a = 0; a < D; a++) {
@@ -1012,6 +1013,11 @@ export class Gmm {
     }
     // Upper triangle, mirrored: the covariances are exactly symmetric, so each mirrored entry
     // equals the one the full sum would give. A cluster of weight exactly 0 adds exactly 0.
+    const wk = this.simd();
+    if (wk) {
+      this.momentsWasm(wk, logwts, mu0, Phi);
+      return;
+    }
     Phi.fill(0);
     for (let k = 0; k < K; k++) {
       const w = Math.exp(logwts[k]);
@@ -1026,6 +1032,46 @@ export class Gmm {
       }
     }
     for (let a = 0; a < D; a++) for (let b = a + 1; b < D; b++) Phi[b * D + a] = Phi[a * D + b];
+  }
+
+  /** The Phi of {@link moments} by the SIMD kernel (same sums, same order). */
+  private momentsWasm(
+    w: WasmKernels,
+    logwts: Float64Array,
+    mu0: Float64Array,
+    Phi: Float64Array,
+  ): void {
+    const { K, D } = this;
+    w.layout(K, D, 1);
+    if (w.sigmaVersion !== this.paramsVersion) w.uploadSigma(this.sigma, this.paramsVersion);
+    if (this.momK.length < K) {
+      this.momK = new Int32Array(K);
+      this.momW = new Float64Array(K);
+      this.momV = new Float64Array(K * D);
+    }
+    const ks = this.momK;
+    const ws = this.momW;
+    const vs = this.momV;
+    let nk = 0;
+    for (let k = 0; k < K; k++) {
+      const wt = Math.exp(logwts[k]);
+      if (wt === 0) continue;
+      ks[nk] = k;
+      ws[nk] = wt;
+      for (let a = 0; a < D; a++) vs[nk * D + a] = this.mu[k * D + a] - mu0[a];
+      nk++;
+    }
+    const at = w.moments(ks, vs, ws, nk);
+    const f = w.f64;
+    const Dp = D + (D & 1);
+    for (let a = 0; a < D; a++) {
+      const ro = at + a * Dp;
+      for (let b = a; b < D; b++) {
+        const val = f[ro + b];
+        Phi[a * D + b] = val;
+        Phi[b * D + a] = val;
+      }
+    }
   }
 
   /**

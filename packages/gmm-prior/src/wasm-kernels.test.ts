@@ -109,6 +109,40 @@ describe('WebAssembly SIMD kernels', () => {
     }
   });
 
+  it('weighted points: mean and sqrt(w)-scaled rows of the nonzero weights, bit for bit', () => {
+    const rnd = new Normal(13);
+    for (const D of [1, 2, 5, 59]) {
+      for (const n of [1, 3, 8, 21]) {
+        const w = WasmKernels.create()!;
+        w.layout(2, D, n);
+        const x = rnd.fill(n * D, 3);
+        const wts = new Float64Array(n + 2);
+        for (let p = 0; p < n; p++)
+          wts[p + 2] = p % 3 === 1 ? (p % 2 ? 0 : -0) : Math.abs(rnd.next());
+        w.uploadPoints(x, n);
+        const m = w.weightedPoints(wts, 2, n);
+        const mu = new Float64Array(D);
+        const rows: number[] = [];
+        for (let p = 0; p < n; p++) {
+          const wt = wts[p + 2];
+          if (wt === 0) continue;
+          for (let a = 0; a < D; a++) {
+            mu[a] += wt * x[p * D + a];
+            rows.push(x[p * D + a] * Math.sqrt(wt));
+          }
+        }
+        expect(m).toBe(rows.length / D);
+        expect(Array.from(w.f64.subarray(w.muOffset, w.muOffset + D))).toEqual(Array.from(mu));
+        const Dp = D + (D & 1);
+        const got: number[] = [];
+        for (let r = 0; r < m; r++) {
+          for (let a = 0; a < D; a++) got.push(w.f64[w.vOffset + r * Dp + a]);
+        }
+        expect(got).toEqual(rows);
+      }
+    }
+  });
+
   it('EM and inference give bit-identical results with the JavaScript and the wasm kernels', () => {
     for (const [D, n, K] of [
       [5, 37, 3],
@@ -132,6 +166,15 @@ describe('WebAssembly SIMD kernels', () => {
       expect(wa.params.mu).toEqual(js.params.mu);
       expect(wa.params.sigma).toEqual(js.params.sigma);
       expect(wa.params.logmass).toEqual(js.params.logmass);
+      // moments with one cluster of weight exactly 0 (skipped by both paths)
+      const lw = new Float64Array(K).fill(Math.log(1 / (K - 1 || 1)));
+      lw[K - 1] = Number.NEGATIVE_INFINITY;
+      const m0 = [new Float64Array(D), new Float64Array(D)];
+      const P0 = [new Float64Array(D * D), new Float64Array(D * D)];
+      js.moments(lw, m0[0], P0[0]);
+      wa.moments(lw, m0[1], P0[1]);
+      expect(m0[1]).toEqual(m0[0]);
+      expect(P0[1]).toEqual(P0[0]);
       for (const q of [1, 2, 5, 9]) {
         const pts = data.subarray(0, q * D).slice();
         const ij = js.inference(pts, q);

@@ -38,6 +38,8 @@ interface Exports {
   ): void;
   trsvTasks(T: number, ntask: number, ldx: number, D: number, Z: number): void;
   syrk(V: number, m: number, Dp: number, S: number): void;
+  moments(Sig: number, Vk: number, W: number, nk: number, D: number, Dp: number, Phi: number): void;
+  prep(X: number, W: number, N: number, Dp: number, V: number, mu: number): number;
   peak(n: number, out: number): void;
 }
 
@@ -103,8 +105,17 @@ export class WasmKernels {
   private offT = 0;
   private offV = 0;
   private offS = 0;
+  private offSig = 0;
+  private offVk = 0;
+  private offW = 0;
+  private offSigT = 0;
+  private offXr = 0;
+  private offWp = 0;
+  private offMuk = 0;
   /** Version of the factors currently in memory (see {@link uploadFactors}). */
   factorsVersion = -1;
+  /** Version of the covariances currently in memory (see {@link uploadSigma}). */
+  sigmaVersion = -1;
 
   private constructor(mod: WasmModule) {
     const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -139,13 +150,23 @@ export class WasmKernels {
     this.offT = take(16 * (4 * K + 4));
     this.offV = take(8 * cap * Dp);
     this.offS = take(8 * Dp * Dp);
+    this.offSig = take(8 * K * D * Dp);
+    this.offVk = take(8 * K * Dp);
+    this.offW = take(8 * K);
+    this.offSigT = take(4 * K);
+    this.offXr = take(8 * cap * Dp);
+    this.offWp = take(8 * cap);
+    this.offMuk = take(8 * Dp);
     const mem = this.ex.memory;
     if (o > mem.buffer.byteLength) {
       mem.grow(Math.ceil((o - mem.buffer.byteLength) / 65536));
       this.f64 = new Float64Array(mem.buffer);
       this.i32 = new Int32Array(mem.buffer);
     }
-    if (K !== this.K || D !== this.D) this.factorsVersion = -1;
+    if (K !== this.K || D !== this.D) {
+      this.factorsVersion = -1;
+      this.sigmaVersion = -1;
+    }
     this.K = K;
     this.D = D;
     this.cap = cap;
@@ -164,17 +185,10 @@ export class WasmKernels {
    * result is `[K, ldx]` in {@link f64} from the returned element offset (ldx = returned
    * stride). Call {@link uploadFactors} first.
    */
-  substitution(pts: Float64Array, n: number): { off: number; ldx: number } {
+  substitution(pts: Float64Array | null, n: number): { off: number; ldx: number } {
     const { K, D } = this;
-    const f = this.f64;
     const ldx = n + (n & 1);
-    // Points, transposed: X[i, p]; an odd count gets a zero column.
-    const xo = this.offX / 8;
-    for (let p = 0; p < n; p++) {
-      const po = p * D;
-      for (let i = 0; i < D; i++) f[xo + i * ldx + p] = pts[po + i];
-    }
-    if (ldx > n) for (let i = 0; i < D; i++) f[xo + i * ldx + n] = 0;
+    if (pts) this.uploadTransposed(pts, n);
     const nblk = n >> 3;
     const D8 = 8 * D;
     for (let k = 0; k < K; k++) {
@@ -216,6 +230,53 @@ export class WasmKernels {
     return { off: this.offSS / 8, ldx };
   }
 
+  /** Points `[n, D]` in, transposed (X[i, p]; an odd count gets a zero column). */
+  private uploadTransposed(pts: Float64Array, n: number): void {
+    const D = this.D;
+    const f = this.f64;
+    const ldx = n + (n & 1);
+    const xo = this.offX / 8;
+    for (let p = 0; p < n; p++) {
+      const po = p * D;
+      for (let i = 0; i < D; i++) f[xo + i * ldx + p] = pts[po + i];
+    }
+    if (ldx > n) for (let i = 0; i < D; i++) f[xo + i * ldx + n] = 0;
+  }
+
+  /**
+   * Points `[n, D]` in for a whole EM run: transposed for {@link substitution} (then called
+   * with null) and as padded rows for {@link weightedPoints}.
+   */
+  uploadPoints(pts: Float64Array, n: number): void {
+    this.uploadTransposed(pts, n);
+    const D = this.D;
+    const Dp = D + (D & 1);
+    const f = this.f64;
+    const xo = this.offXr / 8;
+    for (let p = 0; p < n; p++) {
+      f.set(pts.subarray(p * D, p * D + D), xo + p * Dp);
+      if (Dp > D) f[xo + p * Dp + D] = 0;
+    }
+  }
+
+  /**
+   * For weights w[wo .. wo+n) of the uploaded points: the weighted mean Σ w_p x_p (in point
+   * order, from 0) at the element offset {@link muOffset}, and the rows x_p·sqrt(w_p) of the
+   * points with w_p ≠ 0 as V for {@link scatter}. Returns their count m.
+   */
+  weightedPoints(w: Float64Array, wo: number, n: number): number {
+    const Dp = this.D + (this.D & 1);
+    const f = this.f64;
+    f.set(w.subarray(wo, wo + n), this.offWp / 8);
+    f.fill(0, this.offMuk / 8, this.offMuk / 8 + Dp);
+    return this.ex.prep(this.offXr, this.offWp, n, Dp, this.offV, this.offMuk);
+  }
+
+  /** Element offset of the mean written by {@link weightedPoints}. */
+  get muOffset(): number {
+    return this.offMuk / 8;
+  }
+
   /** Element offset of the scaled points V `[m, Dp]` (Dp = D rounded up to even) to fill. */
   get vOffset(): number {
     return this.offV / 8;
@@ -225,6 +286,41 @@ export class WasmKernels {
   scatter(m: number): number {
     const Dp = this.D + (this.D & 1);
     this.ex.syrk(this.offV, m, Dp, this.offS);
+    return this.offS / 8;
+  }
+
+  /** Copy the covariances `[K, D, D]` in (rows padded to even length), remembering `version`. */
+  uploadSigma(sigma: Float64Array, version: number): void {
+    const { K, D } = this;
+    const Dp = D + (D & 1);
+    const f = this.f64;
+    const o = this.offSig / 8;
+    for (let r = 0; r < K * D; r++) {
+      f.set(sigma.subarray(r * D, r * D + D), o + r * Dp);
+      if (Dp > D) f[o + r * Dp + D] = 0;
+    }
+    this.sigmaVersion = version;
+  }
+
+  /**
+   * Phi entries (a, b ≥ a) of Σ_c (sigma_{k_c} + v_c v_cᵀ)·w_c over the `nk` clusters `ks`
+   * (in order), v `[nk, D]`, w `[nk]`; call {@link uploadSigma} first. Returns the element
+   * offset of the result (stride Dp).
+   */
+  moments(ks: Int32Array, v: Float64Array, w: Float64Array, nk: number): number {
+    const D = this.D;
+    const Dp = D + (D & 1);
+    const f = this.f64;
+    const vo = this.offVk / 8;
+    const wo = this.offW / 8;
+    const t = this.offSigT / 4;
+    for (let c = 0; c < nk; c++) {
+      f.set(v.subarray(c * D, c * D + D), vo + c * Dp);
+      if (Dp > D) f[vo + c * Dp + D] = 0;
+      f[wo + c] = w[c];
+      this.i32[t + c] = this.offSig + 8 * ks[c] * D * Dp;
+    }
+    this.ex.moments(this.offSigT, this.offVk, this.offW, nk, D, Dp, this.offS);
     return this.offS / 8;
   }
 

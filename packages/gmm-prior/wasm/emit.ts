@@ -91,6 +91,21 @@ export class Fn {
   mul(): this {
     return this.op(0x6c);
   }
+  divU(): this {
+    return this.op(0x6e);
+  }
+  f64Const0(): this {
+    return this.op(0x44, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+  /** if ... end (no else). */
+  ifThen(body: () => void): this {
+    this.op(0x04, 0x40);
+    body();
+    return this.op(0x0b);
+  }
+  and(): this {
+    return this.op(0x71);
+  }
   shl(): this {
     return this.op(0x74);
   }
@@ -123,6 +138,15 @@ export class Fn {
   }
   v128Zero(): this {
     return this.simd(0x0c, ...new Array(16).fill(0));
+  }
+  f64Sqrt(): this {
+    return this.op(0x9f);
+  }
+  f64Ne(): this {
+    return this.op(0x62);
+  }
+  eqz(): this {
+    return this.op(0x45);
   }
   f64x2Splat(): this {
     return this.simd(0x14);

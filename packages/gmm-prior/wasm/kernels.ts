@@ -6,7 +6,7 @@
  *
  * All pointers are byte addresses into the module's memory; sizes are element counts.
  */
-import { Fn, I32, moduleBytes, V128 } from './emit.js';
+import { F64, Fn, I32, moduleBytes, V128 } from './emit.js';
 
 /**
  * `trsv8(L, mu, X, ldx, nblk, D, Z, SS)`: for one cluster (lower Cholesky factor L `[D, D]`,
@@ -298,6 +298,142 @@ function syrk(): Fn {
 }
 
 /**
+ * `moments(Sig, Vk, W, nk, D, Dp, Phi)`: Phi `[D, Dp]` entries (a, b) with b ≥ a rounded down
+ * to even of Σ_c (Sig_c[a, b] + Vk_c[a]·Vk_c[b])·W_c, summed sequentially over c = 0..nk−1
+ * from 0. Sig holds nk i32 byte addresses of `[D, Dp]` covariances, Vk is `[nk, Dp]`, W `[nk]`.
+ * Eight columns at a time, then two.
+ */
+function moments(): Fn {
+  const f = new Fn('moments', [I32, I32, I32, I32, I32, I32, I32]);
+  const [Sig, Vk, W, nk, D, Dp, Phi] = [0, 1, 2, 3, 4, 5, 6];
+  const a = f.local(I32);
+  const bcol = f.local(I32);
+  const c = f.local(I32);
+  const ld8 = f.local(I32);
+  const sp = f.local(I32);
+  const vp = f.local(I32);
+  const va = f.local(V128);
+  const w = f.local(V128);
+  const acc = Array.from({ length: 4 }, () => f.local(V128));
+  f.get(Dp).i32(3).shl().set(ld8);
+  const kernel = (nv: number) => {
+    for (let v = 0; v < nv; v++) f.v128Zero().set(acc[v]);
+    f.forLt(
+      c,
+      () => f.i32(0),
+      () => f.get(nk),
+      1,
+      () => {
+        // sp = Sig[c] + (a·Dp + b)·8, vp = Vk + c·Dp·8
+        f.get(Sig).get(c).i32(2).shl().add().i32Load();
+        f.get(a).get(Dp).mul().get(bcol).add().i32(3).shl().add().set(sp);
+        f.get(Vk).get(c).get(ld8).mul().add().set(vp);
+        f.get(vp).get(a).i32(3).shl().add().load64Splat().set(va);
+        f.get(W).get(c).i32(3).shl().add().load64Splat().set(w);
+        f.get(vp).get(bcol).i32(3).shl().add().set(vp);
+        for (let v = 0; v < nv; v++) {
+          f.get(acc[v])
+            .get(sp)
+            .v128Load(16 * v)
+            .get(va)
+            .get(vp)
+            .v128Load(16 * v)
+            .f64x2Mul()
+            .f64x2Add()
+            .get(w)
+            .f64x2Mul()
+            .f64x2Add()
+            .set(acc[v]);
+        }
+      },
+    );
+    f.get(Phi).get(a).get(Dp).mul().get(bcol).add().i32(3).shl().add().set(sp);
+    for (let v = 0; v < nv; v++)
+      f.get(sp)
+        .get(acc[v])
+        .v128Store(16 * v);
+  };
+  f.forLt(
+    a,
+    () => f.i32(0),
+    () => f.get(D),
+    1,
+    () => {
+      f.get(a).i32(-2).and().set(bcol);
+      f.block(() => {
+        f.loop(() => {
+          f.get(bcol).i32(8).add().get(Dp).gtS().brIf(1);
+          kernel(4);
+          f.get(bcol).i32(8).add().set(bcol).br(0);
+        });
+      });
+      f.forLt(
+        bcol,
+        () => f.get(bcol),
+        () => f.get(Dp),
+        2,
+        () => kernel(1),
+      );
+    },
+  );
+  return f;
+}
+
+/**
+ * `prep(X, w, N, Dp, V, mu) → m`: for the points p = 0..N−1 of X `[N, Dp]` with weight
+ * w_p ≠ 0 (in order): mu += w_p·x_p and the next row of V `[m, Dp]` = x_p·sqrt(w_p)
+ * (mu `[Dp]` accumulates onto its contents). Returns m.
+ */
+function prep(): Fn {
+  const f = new Fn('prep', [I32, I32, I32, I32, I32, I32], [I32]);
+  const [X, W, N, Dp, V, mu] = [0, 1, 2, 3, 4, 5];
+  const p = f.local(I32);
+  const a8 = f.local(I32);
+  const ld8 = f.local(I32);
+  const xp = f.local(I32);
+  const vp = f.local(I32);
+  const wt = f.local(F64);
+  const wv = f.local(V128);
+  const sv = f.local(V128);
+  const x = f.local(V128);
+  f.get(Dp).i32(3).shl().set(ld8);
+  f.get(X).set(xp);
+  f.get(V).set(vp);
+  f.forLt(
+    p,
+    () => f.i32(0),
+    () => f.get(N),
+    1,
+    () => {
+      f.get(W).get(p).i32(3).shl().add().f64Load().tee(wt);
+      f.f64Const0().f64Ne();
+      f.ifThen(() => {
+        f.get(wt).f64x2Splat().set(wv);
+        f.get(wt).f64Sqrt().f64x2Splat().set(sv);
+        f.forLt(
+          a8,
+          () => f.i32(0),
+          () => f.get(ld8),
+          16,
+          () => {
+            f.get(xp).get(a8).add().v128Load().set(x);
+            f.get(mu).get(a8).add();
+            f.get(mu).get(a8).add().v128Load().get(wv).get(x).f64x2Mul().f64x2Add();
+            f.v128Store();
+            f.get(vp).get(a8).add().get(x).get(sv).f64x2Mul().v128Store();
+          },
+        );
+        f.get(vp).get(ld8).add().set(vp);
+      });
+      f.get(xp).get(ld8).add().set(xp);
+    },
+  );
+  // m = (vp − V) / (8·Dp)
+  f.get(vp).get(V).sub().get(ld8).divU();
+  return f;
+}
+
+/**
  * `peak(n, out)`: n iterations of eight independent f64x2 multiply-adds on registers
  * (16 multiply-adds per iteration): the arithmetic peak reachable from WebAssembly SIMD.
  */
@@ -334,5 +470,5 @@ function peak(): Fn {
 
 /** The module: memory (initially 16 pages = 1 MiB, grown by the host) and the kernels. */
 export function kernelModule(): Uint8Array {
-  return moduleBytes([trsv8(), trsvTasks(), syrk(), peak()], 16);
+  return moduleBytes([trsv8(), trsvTasks(), syrk(), moments(), prep(), peak()], 16);
 }

@@ -645,7 +645,8 @@ function assembleQ(
     // Fmᵀ Vxx Fm: through Vxx = Rᵀ R when Vxx is numerically positive definite (fewer
     // operations), else the general product.
     if (cholUpperRows(Vxx, dX, ws.RV) === 0) {
-      addSymFromChol(ws.FmT, t * n * dX, dX, n, ws.RV, W, Qtt, 0, mult);
+      if (ws.simd) ws.simd.addSymFromChol(ws.FmT, t * n * dX, ws.RV, Qtt, 0, mult);
+      else addSymFromChol(ws.FmT, t * n * dX, dX, n, ws.RV, W, Qtt, 0, mult);
     } else {
       addSymAtBA(ws.FmT, t * n * dX, dX, n, Vxx, 0, W, Qtt, 0, mult);
     }

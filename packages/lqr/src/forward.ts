@@ -6,16 +6,21 @@ import type {
 import { LqrNonFiniteError } from './errors.js';
 import { symABAt } from './kernels.js';
 import { checkController, checkCost, checkDynamics } from './validate.js';
+import { type LqrSimd, simdKernels } from './wasm.js';
 import { type TrajectoryMarginals, zeroMarginals } from './workspace.js';
 
-/** Scratch of the forward pass for (dX, dU): G `[dX, dX+dU]`; see {@link forwardScratch}. */
+/**
+ * Scratch of the forward pass for (dX, dU): G `[dX, dX+dU]`, and the WebAssembly SIMD kernels
+ * for Fm Σ Fmᵀ (null or absent: the JavaScript kernel); see {@link forwardScratch}.
+ */
 export interface ForwardScratch {
   G: Float64Array;
+  simd?: LqrSimd | null;
 }
 
-/** Allocate {@link ForwardScratch}. */
+/** Allocate {@link ForwardScratch} (with the SIMD kernels when available). */
 export function forwardScratch(dX: number, dU: number): ForwardScratch {
-  return { G: new Float64Array(dX * (dX + dU)) };
+  return { G: new Float64Array(dX * (dX + dU)), simd: simdKernels(dX, dU) };
 }
 
 /**
@@ -77,6 +82,7 @@ export function forwardRaw(
   const nn = n * n;
   const { K, k, polCovar } = c;
   const { Fm, fv, dynCovar, x0mu, x0sigma } = d;
+  const simd = sc.simd && sc.simd.dX === dX && sc.simd.dU === dU ? sc.simd : null;
   // Step 0 state block.
   for (let i = 0; i < dX; i++) {
     for (let j = 0; j < dX; j++) sigma[i * n + j] = x0sigma[i * dX + j];
@@ -161,7 +167,8 @@ export function forwardRaw(
     if (t < T - 1) {
       const fo = t * dX * n;
       const sn = so + nn;
-      symABAt(Fm, fo, dX, n, sigma, so, sc.G, sigma, sn, n);
+      if (simd) simd.symABAt(Fm, fo, sigma, so, sigma, sn, n);
+      else symABAt(Fm, fo, dX, n, sigma, so, sc.G, sigma, sn, n);
       const co = t * dX * dX;
       for (let i = 0; i < dX; i++) {
         const si = sn + i * n;

@@ -65,6 +65,12 @@ export {
   trajOptUpdate,
 } from './trajopt.js';
 export {
+  type LqrKernels,
+  type LqrSimd,
+  setLqrKernels,
+  wasmSimdAvailable,
+} from './wasm.js';
+export {
   copyControllerInto,
   LqrWorkspace,
   type TrajectoryMarginals,

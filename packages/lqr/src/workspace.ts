@@ -1,6 +1,7 @@
 import { type LinearGaussianController, zeroController } from '@visuomotor/contracts';
 import { type ForwardScratch, forwardScratch } from './forward.js';
 import { transposeInto } from './kernels.js';
+import { type LqrSimd, simdKernels } from './wasm.js';
 
 /** State-action marginals of a trajectory distribution (paper Appendix A.2). */
 export interface TrajectoryMarginals {
@@ -59,6 +60,11 @@ export class LqrWorkspace {
   readonly FmT: Float64Array;
   /** Forward-pass scratch. */
   readonly fwd: ForwardScratch;
+  /**
+   * WebAssembly SIMD kernels of the backward pass (null: the JavaScript kernels; set it to null
+   * to force them). `fwd.simd` is the forward pass's.
+   */
+  simd: LqrSimd | null;
   /** Candidate controller written by the backward pass. */
   readonly ctrl: LinearGaussianController;
   /** Controller whose value function is propagated when `updateInBwdPass` is false. */
@@ -103,6 +109,7 @@ export class LqrWorkspace {
     this.G = new Float64Array(m * n);
     this.r = new Float64Array(m);
     this.fwd = forwardScratch(dX, dU);
+    this.simd = simdKernels(dX, dU);
     this.FmT = new Float64Array(T * n * dX);
     this.ctrl = zeroController(T, dX, dU);
     this.evalCtrl = zeroController(T, dX, dU);

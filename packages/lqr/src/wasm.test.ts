@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import wabtInit from 'wabt';
+import { backward, controllerKlCost, controllerKlTerms, forward, forwardScratch } from './index.js';
+import { addSymFromChol, cholUpperRows, symABAt, transposeInto } from './kernels.js';
+import { makeRandn, pr2Problem } from './pr2-problem.js';
+import { KlConstrainedLqr } from './trajopt.js';
+import { simdKernels, wasmSimdAvailable } from './wasm.js';
+import { LQR_WASM_BASE64 } from './wasm-kernels-bytes.js';
+import { LqrWorkspace, zeroMarginals } from './workspace.js';
+
+const randn = makeRandn(11);
+const rand = (len: number) => Float64Array.from({ length: len }, randn);
+
+/** Symmetric positive definite [m, m]: L Lᵀ + I. */
+function spd(m: number): Float64Array {
+  const L = rand(m * m);
+  const B = new Float64Array(m * m);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < m; j++) {
+      let s = i === j ? 1 : 0;
+      for (let k = 0; k < m; k++) s += L[i * m + k] * L[j * m + k];
+      B[i * m + j] = s;
+    }
+  return B;
+}
+
+function maxAbs(a: Float64Array): number {
+  let s = 0;
+  for (const v of a) s = Math.max(s, Math.abs(v));
+  return s;
+}
+
+// Odd and even dX, dU (the kernel pads every dimension to 2 or 4 with zeros).
+const sizes: [number, number][] = [
+  [1, 1],
+  [2, 1],
+  [3, 2],
+  [5, 3],
+  [7, 4],
+  [8, 5],
+  [26, 7],
+  [27, 6],
+];
+
+it('the committed module is wasm/kernels.wat assembled (run `pnpm build:wasm` after editing it)', async () => {
+  const wabt = await wabtInit();
+  const src = readFileSync(new URL('../wasm/kernels.wat', import.meta.url), 'utf8');
+  const mod = wabt.parseWat('kernels.wat', src, { simd: true });
+  const { buffer } = mod.toBinary({});
+  mod.destroy();
+  expect(Buffer.from(buffer).toString('base64')).toBe(LQR_WASM_BASE64);
+});
+
+describe.skipIf(!wasmSimdAvailable())('WebAssembly SIMD kernels', () => {
+  for (const [dX, dU] of sizes) {
+    const n = dX + dU;
+    it(`Fmᵀ (Rᵀ R) Fm: wasm, JS and the naive product agree (dX=${dX}, dU=${dU})`, () => {
+      const simd = simdKernels(dX, dU)!;
+      const Fm = rand(dX * n);
+      const V = spd(dX);
+      const R = new Float64Array(dX * dX);
+      expect(cholUpperRows(V, dX, R)).toBe(0);
+      // AT at an offset, as the workspace stores Fm_tᵀ of every step.
+      const off = 3 * n * dX;
+      const AT = new Float64Array(off + n * dX + 5);
+      transposeInto(Fm, 0, dX, n, AT, off);
+      // symmetric n x n block at offset 7 (then the result is exactly symmetric too)
+      const base = rand(n * n + 7);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < i; j++) base[7 + i * n + j] = base[7 + j * n + i];
+      const alpha = 0.75;
+      const ref = base.slice();
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let k = 0; k < dX; k++)
+            for (let l = 0; l < dX; l++) s += Fm[k * n + i] * V[k * dX + l] * Fm[l * n + j];
+          ref[7 + i * n + j] += alpha * s;
+        }
+      const oJs = base.slice();
+      addSymFromChol(AT, off, dX, n, R, new Float64Array(n * dX), oJs, 7, alpha);
+      const oWasm = base.slice();
+      simd.addSymFromChol(AT, off, R, oWasm, 7, alpha);
+      const scale = maxAbs(ref);
+      for (let i = 0; i < ref.length; i++) {
+        expect(Math.abs(oWasm[i] - ref[i])).toBeLessThan(1e-12 * scale);
+        expect(Math.abs(oWasm[i] - oJs[i])).toBeLessThan(1e-12 * scale);
+      }
+      // the added term is exactly symmetric
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) expect(oWasm[7 + i * n + j]).toBe(oWasm[7 + j * n + i]);
+      // the untouched margins stay untouched
+      for (let i = 0; i < 7; i++) expect(oWasm[i]).toBe(base[i]);
+    });
+
+    it(`Fm Σ Fmᵀ: wasm, JS and the naive product agree (dX=${dX}, dU=${dU})`, () => {
+      const simd = simdKernels(dX, dU)!;
+      const aOff = 5;
+      const A = rand(aOff + dX * n);
+      // B deliberately not symmetric: the product is A B Aᵀ as written.
+      const bOff = 2;
+      const B = rand(bOff + n * n);
+      const ref = new Float64Array(dX * dX);
+      for (let i = 0; i < dX; i++)
+        for (let j = 0; j < dX; j++) {
+          let s = 0;
+          for (let k = 0; k < n; k++)
+            for (let l = 0; l < n; l++)
+              s += A[aOff + i * n + k] * B[bOff + k * n + l] * A[aOff + j * n + l];
+          ref[i * dX + j] = s;
+        }
+      // out inside a larger matrix (row stride n + 1, offset), as sigma_{t+1}'s state block
+      const stride = n + 1;
+      const oOff = 4;
+      const oJs = new Float64Array(oOff + dX * stride).fill(-1);
+      symABAt(A, aOff, dX, n, B, bOff, new Float64Array(dX * n), oJs, oOff, stride);
+      const oWasm = new Float64Array(oOff + dX * stride).fill(-1);
+      simd.symABAt(A, aOff, B, bOff, oWasm, oOff, stride);
+      const scale = maxAbs(ref);
+      for (let i = 0; i < dX; i++)
+        for (let j = 0; j < dX; j++) {
+          const w = oWasm[oOff + i * stride + j];
+          // upper triangle computed, lower mirrored
+          const r = ref[Math.min(i, j) * dX + Math.max(i, j)];
+          expect(Math.abs(w - r)).toBeLessThan(1e-12 * scale);
+          expect(Math.abs(w - oJs[oOff + i * stride + j])).toBeLessThan(1e-12 * scale);
+          expect(w).toBe(oWasm[oOff + j * stride + i]);
+        }
+      for (let i = 0; i < oOff; i++) expect(oWasm[i]).toBe(-1);
+      for (let i = 0; i < dX; i++) expect(oWasm[oOff + i * stride + dX]).toBe(-1);
+    });
+  }
+
+  it('repeated calls of one instance give identical results (the zero padding stays zero)', () => {
+    const dX = 5;
+    const dU = 2;
+    const n = dX + dU;
+    const simd = simdKernels(dX, dU)!;
+    const A = rand(dX * n);
+    const B = rand(n * n);
+    const o1 = new Float64Array(dX * dX);
+    simd.symABAt(A, 0, B, 0, o1, 0, dX);
+    // other sizes' and other products' calls in between
+    simdKernels(3, 2)!.symABAt(rand(15), 0, rand(25), 0, new Float64Array(9), 0, 3);
+    const R = new Float64Array(dX * dX);
+    cholUpperRows(spd(dX), dX, R);
+    simd.addSymFromChol(rand(n * dX), 0, R, new Float64Array(n * n), 0, 1);
+    const o2 = new Float64Array(dX * dX);
+    simd.symABAt(A, 0, B, 0, o2, 0, dX);
+    expect(o2).toEqual(o1);
+  });
+
+  it('backward, forward and the whole update agree between the wasm and JS kernels (PR2 size)', () => {
+    const p = pr2Problem(3);
+    const { T, dX, dU } = p.dynamics;
+    const n = dX + dU;
+    const wsW = new LqrWorkspace(T, dX, dU);
+    const wsJ = new LqrWorkspace(T, dX, dU);
+    expect(wsW.simd).not.toBeNull();
+    wsJ.simd = null;
+    const PKLm = new Float64Array(T * n * n);
+    const PKLv = new Float64Array(T * n);
+    controllerKlTerms(p.controller, PKLm, PKLv);
+    const augmentedCost = controllerKlCost(p.cost, PKLm, PKLv);
+    const bW = backward(p.dynamics, p.cost, p.controller, 0.5, {}, { augmentedCost }, wsW);
+    const bJ = backward(p.dynamics, p.cost, p.controller, 0.5, {}, { augmentedCost }, wsJ);
+    const close = (a: Float64Array, b: Float64Array, tol: number) => {
+      const s = Math.max(maxAbs(a), 1e-300);
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(tol * s);
+    };
+    close(bW.controller.K, bJ.controller.K, 1e-10);
+    close(bW.controller.k, bJ.controller.k, 1e-10);
+    close(bW.controller.polCovar, bJ.controller.polCovar, 1e-10);
+
+    const scW = forwardScratch(dX, dU);
+    expect(scW.simd).not.toBeNull();
+    const mW = forward(p.controller, p.dynamics, zeroMarginals(T, dX, dU), scW);
+    const mJ = forward(p.controller, p.dynamics, zeroMarginals(T, dX, dU), {
+      G: new Float64Array(dX * n),
+      simd: null,
+    });
+    close(mW.mu, mJ.mu, 1e-10);
+    close(mW.sigma, mJ.sigma, 1e-10);
+
+    const input = {
+      dynamics: p.dynamics,
+      cost: p.cost,
+      prevController: p.controller,
+      eta0: 1,
+      klStep: p.klStep,
+    };
+    const lW = new KlConstrainedLqr(T, dX, dU);
+    const lJ = new KlConstrainedLqr(T, dX, dU);
+    lJ.workspace.simd = null;
+    lJ.workspace.fwd.simd = null;
+    const uW = lW.update(input);
+    const uJ = lJ.update(input);
+    expect(uW.backwardCalls).toBe(uJ.backwardCalls);
+    expect(uW.eta).toBe(uJ.eta);
+    expect(uW.trace.map((e) => e.etaIn)).toEqual(uJ.trace.map((e) => e.etaIn));
+    for (let i = 0; i < uW.trace.length; i++) {
+      expect(Math.abs((uW.trace[i].kl as number) - (uJ.trace[i].kl as number))).toBeLessThan(
+        1e-9 * Math.abs(uJ.trace[i].kl as number),
+      );
+    }
+    close(uW.controller.K, uJ.controller.K, 1e-9);
+    close(uW.marginals.sigma, uJ.marginals.sigma, 1e-9);
+  });
+});

@@ -7,20 +7,31 @@
  * @packageDocumentation
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { findBlock, type Sample } from '@visuomotor/contracts';
-import { MujocoAgent, TASKS, type TaskCondition } from '@visuomotor/mujoco-agent';
+import {
+  MujocoAgent,
+  randomVisionConditions,
+  TASKS,
+  type TaskCondition,
+  VISION_TASKS,
+} from '@visuomotor/mujoco-agent';
 import { loadPolicy } from '@visuomotor/spatial-softmax';
 import type { TaskAgentOptions } from './agents.js';
-import { RunDirError } from './errors.js';
+import { ExperimentConfigError, RunDirError } from './errors.js';
 import { readRunConfig, runPaths, writeFileAtomic } from './run-dir.js';
 
 /** Result of the policy on one task condition. */
 export interface PolicyEvalCondition {
-  /** `'train'` or `'test'` (held out: the policy never trained on it). */
-  split: 'train' | 'test';
-  /** Index into the task's conditions of that split. */
+  /**
+   * `'train'`, `'test'` (held out: the policy never trained on it) or `'random'` (new random
+   * targets of a vision task, {@link PolicyEvalOptions.randomTargets}).
+   */
+  split: 'train' | 'test' | 'random';
+  /** Index into the task's conditions of that split (for `'random'`: the index of the target). */
   taskCondition: number;
+  /** Target position of a `'random'` condition (world x, y). */
+  target?: number[];
   /** Final mean end-effector distance to the target (m), null if the state has no ee points. */
   distance: number | null;
   /** distance ≤ the experiment's success distance (null without a criterion). */
@@ -41,8 +52,38 @@ export interface PolicyEvalResult {
   /** The exported policy directory evaluated. */
   policy: string;
   conditions: PolicyEvalCondition[];
+  /** Task the policy was rolled out on (the run's, or {@link PolicyEvalOptions.task}). */
+  task: string;
+  /** The file this result was written to, in the run directory ({@link policyEvalFile}). */
+  file: string;
   train: PolicyEvalSummary;
   test: PolicyEvalSummary;
+  /** Present with {@link PolicyEvalOptions.randomTargets}. */
+  random?: PolicyEvalSummary;
+}
+
+/** Options of {@link evaluatePolicy}. */
+export interface PolicyEvalOptions {
+  /**
+   * Roll out on another task with the same robot, conditions and observation, e.g.
+   * `'reacher-vision-distractors'` (the visual test: distractor objects in the scene) for a
+   * `reacher-vision` policy. Default: the run's task.
+   */
+  task?: string;
+  /**
+   * Also roll out on this many new random targets of the run's vision task (the spatial test
+   * on more positions than the task's test set; fixed seed {@link RANDOM_TARGET_SEED}, arm
+   * at its start configuration). Default 0.
+   */
+  randomTargets?: number;
+}
+
+/** Seed of the random targets of {@link PolicyEvalOptions.randomTargets} (the same for every run). */
+export const RANDOM_TARGET_SEED = 20161;
+
+/** File an evaluation is written to: `eval-policy.json`, or `eval-policy-TASK.json` for another task. */
+export function policyEvalFile(runTask: string, opts: PolicyEvalOptions = {}): string {
+  return opts.task && opts.task !== runTask ? `eval-policy-${opts.task}.json` : 'eval-policy.json';
 }
 
 function finalDist(stateLayout: MujocoAgent['stateLayout'], s: Sample): number | null {
@@ -79,7 +120,10 @@ function summary(cs: readonly PolicyEvalCondition[]): PolicyEvalSummary {
  *
  * @throws {@link RunDirError} when the run has no exported policy
  */
-export async function evaluatePolicy(runDir: string): Promise<PolicyEvalResult> {
+export async function evaluatePolicy(
+  runDir: string,
+  opts: PolicyEvalOptions = {},
+): Promise<PolicyEvalResult> {
   runDir = resolve(runDir);
   const config = readRunConfig(runDir);
   const paths = runPaths(runDir);
@@ -90,15 +134,39 @@ export async function evaluatePolicy(runDir: string): Promise<PolicyEvalResult> 
     );
   }
   const e = config.experiment;
-  const name = e.task.name as keyof typeof TASKS;
-  const spec = TASKS[name];
+  const runTask = e.task.name as keyof typeof TASKS;
+  const name = (opts.task ?? runTask) as keyof typeof TASKS;
+  if (!Object.hasOwn(TASKS, name)) {
+    throw new ExperimentConfigError('task', `one of ${Object.keys(TASKS).join(' | ')}`, opts.task);
+  }
+  const spec = TASKS[runTask];
+  const nRandom = opts.randomTargets ?? 0;
+  if (!Number.isInteger(nRandom) || nRandom < 0) {
+    throw new ExperimentConfigError('randomTargets', 'an integer >= 0', nRandom);
+  }
+  const vision = VISION_TASKS[runTask as keyof typeof VISION_TASKS];
+  if (nRandom > 0 && !vision) {
+    throw new ExperimentConfigError(
+      'randomTargets',
+      `0 for a task that is not a vision task (${Object.keys(VISION_TASKS).join(' | ')})`,
+      nRandom,
+    );
+  }
+  const random: TaskCondition[] =
+    nRandom > 0
+      ? randomVisionConditions(vision, nRandom, RANDOM_TARGET_SEED).map((c) => ({
+          ...c,
+          qpos0: [...spec.train[0].qpos0],
+        }))
+      : [];
   const policy = await loadPolicy(paths.policy);
   const results: PolicyEvalCondition[] = [];
   const successDistance = e.success?.distance;
-  for (const split of ['train', 'test'] as const) {
-    const idx = e.conditions[split];
+  for (const split of ['train', 'test', 'random'] as const) {
+    const idx = split === 'random' ? random.map((_, i) => i) : e.conditions[split];
     if (idx.length === 0) continue;
-    const conditions: TaskCondition[] = idx.map((c) => spec[split][c]);
+    const conditions: TaskCondition[] =
+      split === 'random' ? random : idx.map((c) => spec[split][c]);
     const agent = await MujocoAgent.create({
       ...((e.task.options ?? {}) as TaskAgentOptions),
       task: name,
@@ -112,6 +180,9 @@ export async function evaluatePolicy(runDir: string): Promise<PolicyEvalResult> 
         results.push({
           split,
           taskCondition: idx[m],
+          ...(split === 'random'
+            ? { target: (conditions[m].mocap?.[vision.targetBody] ?? []).slice(0, 2) }
+            : {}),
           distance,
           success:
             distance === null || successDistance === undefined ? null : distance <= successDistance,
@@ -124,9 +195,12 @@ export async function evaluatePolicy(runDir: string): Promise<PolicyEvalResult> 
   const out: PolicyEvalResult = {
     policy: 'policy',
     conditions: results,
+    task: name,
+    file: policyEvalFile(runTask, opts),
     train: summary(results.filter((c) => c.split === 'train')),
     test: summary(results.filter((c) => c.split === 'test')),
+    ...(nRandom > 0 ? { random: summary(results.filter((c) => c.split === 'random')) } : {}),
   };
-  writeFileAtomic(paths.evalPolicyJson, `${JSON.stringify(out, null, 2)}\n`);
+  writeFileAtomic(join(runDir, out.file), `${JSON.stringify(out, null, 2)}\n`);
   return out;
 }

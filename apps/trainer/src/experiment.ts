@@ -186,17 +186,98 @@ export interface MdgpsConfig extends PolicyGpsSettings {
 /** Algorithm configuration. */
 export type AlgorithmConfig = TrajOptConfig | BadmmConfig | MdgpsConfig;
 
+/** A fully connected policy on the whole observation vector. */
+export interface MlpNetworkConfig {
+  type: 'mlp';
+  /** Hidden layer sizes (the paper: one or two layers, e.g. `[40, 40]`). */
+  hidden: number[];
+}
+
+/** One convolution layer of a {@link VisuomotorNetworkConfig} (ReLU after it, no pooling). */
+export interface ConvLayerSpec {
+  filters: number;
+  kernel: number;
+  stride: number;
+}
+
 /**
- * The global policy of `badmm` / `mdgps` (the paper's state-based comparison: an MLP on the
- * agent's observation, trained by `PolicyOptimizerTf` of `@visuomotor/spatial-softmax`).
+ * The paper's visuomotor CNN (`visuomotorCnn` of `@visuomotor/spatial-softmax`): convolutions,
+ * spatial soft-argmax feature points, concatenated with the non-image part of the observation
+ * (e.g. joint angles and velocities), fully connected ReLU layers, linear torques. The
+ * observation must hold one `RGB_IMAGE` block of `3 · height · width` entries (put
+ * `'RGB_IMAGE'` in `task.options.obsSensors`, or use a vision task whose default observation
+ * has it); its size is checked against the agent's.
+ */
+export interface VisuomotorNetworkConfig {
+  type: 'visuomotor-cnn';
+  /** Size of the observation's camera image (the agent's `RGB_IMAGE` block). */
+  image: { width: number; height: number };
+  /**
+   * Convolutions: `'sim'` (32 5x5/2, 32 5x5, 16 5x5; for 64x64 images), `'paper'` (64 7x7/2,
+   * 32 5x5, 32 5x5; 240x240) or an explicit list.
+   */
+  conv: 'sim' | 'paper' | ConvLayerSpec[];
+  /** Fully connected hidden widths after the feature points (the paper: `[40, 40]`). */
+  hidden: number[];
+}
+
+/**
+ * Vision pretraining of a visuomotor policy's convolution layers (paper Section 4.3, stages 1-2
+ * of the pipeline), run before the first iteration of a run and cached in `RUN_DIR/pose`:
+ * `rollouts` random-motion rollouts with random targets and arm starts (every `every`-th
+ * camera frame labelled with the target points), then `steps` Adam steps of pose regression
+ * through the spatial-softmax feature points; the held-out error is measured on
+ * `testRollouts` rollouts with other targets. Needs a vision task (`reacher-vision`,
+ * `peg2d-vision`).
+ */
+export interface PosePretrainingConfig {
+  /** Training rollouts (one random target and arm start each). */
+  rollouts: number;
+  /** Held-out rollouts (other targets) for the reported pose error. */
+  testRollouts: number;
+  /** Keep every `every`-th frame of a rollout. */
+  every: number;
+  /** Adam steps of pose regression. */
+  steps: number;
+  /** Minibatch size. */
+  batchSize: number;
+  /** Adam learning rate. */
+  lr: number;
+  /** Seed of the pose data and the pose head. Default: the experiment's seed. */
+  seed?: number;
+}
+
+/**
+ * The small network of trajectory pretraining (`algorithm.pretrainIterations`): an MLP on the
+ * full state x_t (which, unlike the policy's observation, holds the target-relative
+ * end-effector points), as the paper pretrains the trajectories against a small full-state
+ * network before the visuomotor policy.
+ */
+export interface StatePretrainConfig {
+  /** Hidden layer sizes. */
+  hidden: number[];
+  /** Adam iterations per update. */
+  iterations: number;
+  /** Minibatch size. */
+  batchSize: number;
+  /** Adam learning rate. */
+  lr: number;
+  /** L2 weight decay. Default 0. */
+  weightDecay?: number;
+}
+
+/**
+ * The global policy of `badmm` / `mdgps`, trained by `PolicyOptimizerTf` of
+ * `@visuomotor/spatial-softmax`: an MLP on the agent's observation (the paper's state-based
+ * comparison) or the visuomotor CNN on camera image + joint state.
  */
 export interface PolicyConfig {
-  network: {
-    type: 'mlp';
-    /** Hidden layer sizes (the paper: one or two layers, e.g. `[40, 40]`). */
-    hidden: number[];
-  };
-  /** Optimiser (Adam) iterations per policy update. */
+  network: MlpNetworkConfig | VisuomotorNetworkConfig;
+  /**
+   * Optimiser (Adam) iterations per policy update through the whole network. 0 (with
+   * `fcOnlyIterations` > 0) trains only the fully connected layers: the convolutions stay as
+   * initialised (by `posePretraining`), the paper's "pose features" baseline.
+   */
   iterations: number;
   /** Minibatch size. */
   batchSize: number;
@@ -206,6 +287,15 @@ export interface PolicyConfig {
   weightDecay?: number;
   /** Seed of the network initialisation and minibatches. Default: the experiment's seed. */
   seed?: number;
+  /**
+   * Visuomotor CNN only: Adam steps per update on the fully connected layers alone (on cached
+   * feature points), before the `iterations` steps through the whole network. Default 0.
+   */
+  fcOnlyIterations?: number;
+  /** Visuomotor CNN only: pretrain the convolutions by pose regression first. */
+  posePretraining?: PosePretrainingConfig;
+  /** The small full-state network of `algorithm.pretrainIterations` (default: none, trajectory-only). */
+  pretrainNetwork?: StatePretrainConfig;
 }
 
 /** When a condition counts as solved. */
@@ -398,12 +488,46 @@ const experimentSchema = obj({
   algorithm,
   policy: opt(
     obj({
-      network: obj({ type: literal('mlp'), hidden: arr(positiveInt, { minLength: 1 }) }),
-      iterations: positiveInt,
+      network: tagged<PolicyConfig['network']>('type', {
+        mlp: obj({ type: literal('mlp'), hidden: arr(positiveInt, { minLength: 1 }) }),
+        'visuomotor-cnn': obj({
+          type: literal('visuomotor-cnn'),
+          image: obj({ width: positiveInt, height: positiveInt }),
+          conv: (v: unknown, p: string) =>
+            typeof v === 'string'
+              ? literal('sim', 'paper')(v, p)
+              : arr(obj({ filters: positiveInt, kernel: positiveInt, stride: positiveInt }), {
+                  minLength: 1,
+                })(v, p),
+          hidden: arr(positiveInt, { minLength: 1 }),
+        }) as Check<PolicyConfig['network']>,
+      }),
+      iterations: num({ integer: true, min: 0 }),
       batchSize: positiveInt,
       lr: positive,
       weightDecay: opt(nonNegative),
       seed: opt(num({ integer: true, min: 0, max: 2 ** 32 - 1 })),
+      fcOnlyIterations: opt(num({ integer: true, min: 0 })),
+      posePretraining: opt(
+        obj({
+          rollouts: positiveInt,
+          testRollouts: positiveInt,
+          every: positiveInt,
+          steps: positiveInt,
+          batchSize: positiveInt,
+          lr: positive,
+          seed: opt(num({ integer: true, min: 0, max: 2 ** 32 - 1 })),
+        }),
+      ),
+      pretrainNetwork: opt(
+        obj({
+          hidden: arr(positiveInt, { minLength: 1 }),
+          iterations: positiveInt,
+          batchSize: positiveInt,
+          lr: positive,
+          weightDecay: opt(nonNegative),
+        }),
+      ),
     }),
   ),
   success: opt(obj({ distance: positive })),
@@ -432,7 +556,41 @@ export function validateExperiment(value: unknown, path = 'experiment'): Experim
       undefined,
     );
   }
+  if (e.policy) checkPolicy(e, `${path}.policy`);
   return e;
+}
+
+/** Cross-field rules of the policy section. */
+function checkPolicy(e: ExperimentDefinition, path: string): void {
+  const p = e.policy as PolicyConfig;
+  const cnn = p.network.type === 'visuomotor-cnn';
+  for (const field of ['fcOnlyIterations', 'posePretraining'] as const) {
+    if (!cnn && p[field] !== undefined) {
+      fail(
+        `${path}.${field}`,
+        "no such field with network type 'mlp' (visuomotor-cnn only)",
+        p[field],
+      );
+    }
+  }
+  if (p.iterations === 0 && !((p.fcOnlyIterations ?? 0) > 0)) {
+    fail(
+      `${path}.iterations`,
+      'a positive integer (0 only with fcOnlyIterations > 0: the fully connected layers alone)',
+      p.iterations,
+    );
+  }
+  if (
+    p.pretrainNetwork &&
+    e.algorithm.type !== 'trajopt' &&
+    !(e.algorithm.pretrainIterations ?? 0)
+  ) {
+    fail(
+      `${path}.pretrainNetwork`,
+      'no pretrainNetwork without algorithm.pretrainIterations > 0 (it trains only then)',
+      p.pretrainNetwork,
+    );
+  }
 }
 
 /** Overrides of a run (command-line flags). */

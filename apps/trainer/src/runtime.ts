@@ -41,6 +41,11 @@ export interface RuntimeContext {
   readonly experiment: ExperimentDefinition;
   /** Number of rollout workers. */
   readonly workers: number;
+  /**
+   * The run directory (absolute). Algorithms may read what the trainer prepared there before
+   * the first iteration (the pose-pretrained convolutions in `RUN_DIR/pose`).
+   */
+  readonly runDir?: string;
 }
 
 /** Builds the agent and algorithm of a run. */

@@ -28,6 +28,8 @@ describe('experiment schema', () => {
       'peg3d-mdgps',
       'pointmass',
       'reacher',
+      'reacher-vision-mdgps',
+      'reacher-vision-mdgps-pose-features',
       'swimmer',
     ]);
   });

@@ -38,6 +38,7 @@ import {
   writeRunConfig,
 } from './run-dir.js';
 import type { Runtime, RuntimeContext, SampleRequest, TrainerAgent } from './runtime.js';
+import { POSE_DIR, posePretrain } from './vision-pipeline.js';
 
 /** Options shared by {@link train}, {@link resume} and {@link evaluate}. */
 export interface CommonOptions {
@@ -135,17 +136,25 @@ export async function train(
       { runDir },
     );
   }
-  if (existsSync(runDir) && readdirSync(runDir).length > 0) {
+  // A directory holding only the cache of pose pretraining (`pose/`) may be reused.
+  if (existsSync(runDir) && readdirSync(runDir).some((f) => f !== POSE_DIR)) {
     throw new RunDirError(`${runDir} exists and is not empty; choose another --out`, { runDir });
   }
   const progress = options.progress ?? silentProgress;
   const runtime = options.runtime ?? defaultRuntime;
-  const ctx: RuntimeContext = { experiment, workers };
-  // Build the agent and the algorithm before writing anything, so a failure leaves no run.
+  const ctx: RuntimeContext = { experiment, workers, runDir };
+  // Build the agent and the algorithm before writing anything, so a failure leaves no run
+  // (vision pretraining writes only its cache, RUN_DIR/pose).
   const agent = await runtime.createAgent(ctx);
   let algorithm: GpsAlgorithm | undefined;
   try {
     checkAgent(experiment, agent);
+    if (experiment.policy?.posePretraining) {
+      // Stages 1-2 of the visuomotor pipeline: pose data and pose pretraining of the
+      // convolutions, which the policy network loads when the algorithm is created.
+      progress.log('pose pretraining (collect pose data, train the convolutions)');
+      await posePretrain(experiment, join(runDir, POSE_DIR), (m) => progress.log(m));
+    }
     algorithm = await runtime.createAlgorithm(ctx, agent);
     const rng = new TrainerRng(experiment.seed);
     mkdirSync(runDir, { recursive: true });
@@ -206,7 +215,7 @@ export async function resume(runDir: string, options: ResumeOptions = {}): Promi
   keepLines(paths.timings, cp.iteration);
   const experiment = config.experiment;
   const runtime = options.runtime ?? defaultRuntime;
-  const ctx: RuntimeContext = { experiment, workers };
+  const ctx: RuntimeContext = { experiment, workers, runDir };
   const agent = await runtime.createAgent(ctx);
   let algorithm: GpsAlgorithm | undefined;
   try {
@@ -240,7 +249,11 @@ export async function evaluate(runDir: string, options: CommonOptions = {}): Pro
   const cp = readLatestCheckpoint(runDir);
   if (!cp) throw new RunDirError(`${runDir}: no readable checkpoint to evaluate`, { runDir });
   const runtime = options.runtime ?? defaultRuntime;
-  const ctx: RuntimeContext = { experiment: config.experiment, workers: config.options.workers };
+  const ctx: RuntimeContext = {
+    experiment: config.experiment,
+    workers: config.options.workers,
+    runDir,
+  };
   const agent = await runtime.createAgent(ctx);
   let algorithm: GpsAlgorithm | undefined;
   try {
@@ -313,6 +326,7 @@ async function runLoop(
     }
     const samples: Sample[][] = [];
     let done = 0;
+    const tSampling = performance.now();
     for (let m = 0; m < M; m++) {
       progress.update({
         phase: 'sampling',
@@ -355,6 +369,7 @@ async function runLoop(
       samples.push(batch);
     }
     if (options.signal?.aborted) throw aborted(runDir);
+    const samplingMs = performance.now() - tSampling;
     progress.update({ phase: 'update', iteration: it, iterations: end, fraction: 0.9 });
     const tPrepare = performance.now();
     await prepareIteration(algorithm, samples);
@@ -362,6 +377,7 @@ async function runLoop(
     const record: IterationRecord = algorithm.iterate(samples);
     // Policy runs: one noiseless rollout of the global policy per condition (no trainer RNG).
     const policyDistances: (number | null)[] = [];
+    const tPolicyRollouts = performance.now();
     if (isPolicyAlgorithm(algorithm)) {
       const policy = algorithm.policy();
       for (let m = 0; m < M; m++) {
@@ -369,6 +385,7 @@ async function runLoop(
         policyDistances.push(finalDistance(agent, s));
       }
     }
+    const policyRolloutsMs = performance.now() - tPolicyRollouts;
     const lines: MetricsLine[] = record.conditions.map((c) => {
       const d = samples[c.condition].map((s) => finalDistance(agent, s));
       const distance = d.some((x) => x === null) ? null : mean(d as number[]);
@@ -397,10 +414,17 @@ async function runLoop(
       paths.metrics,
       lines.map((l) => `${JSON.stringify(l)}\n`).join(''),
     );
-    // `priorWorkers`: the prior updates fitted on worker threads before `iterate` (0 without).
+    // `priorWorkers`: the prior updates fitted on worker threads before `iterate` (0 without);
+    // `sampling`: the iteration's rollouts; `policyRollouts`: the noiseless policy rollouts.
     appendDurable(
       paths.timings,
-      `${JSON.stringify({ iteration: it, ...record.timings, priorWorkers: prepareMs })}\n`,
+      `${JSON.stringify({
+        iteration: it,
+        ...record.timings,
+        priorWorkers: prepareMs,
+        sampling: samplingMs,
+        policyRollouts: policyRolloutsMs,
+      })}\n`,
     );
     progress.update({ phase: 'checkpoint', iteration: it, iterations: end, fraction: 0.99 });
     writeCheckpoint(runDir, {

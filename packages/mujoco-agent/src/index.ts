@@ -64,6 +64,7 @@ export {
   randomVisionConditions,
   reacher,
   reacherVision,
+  reacherVisionDistractors,
   reacherVisionTask,
   SWIMMER_TARGET_SPEED,
   sampleQpos,

@@ -5,9 +5,11 @@ import { pointmass } from './pointmass.js';
 import { peg2dBadmm, peg2dMdgps, peg3dBadmm, peg3dMdgps } from './policy.js';
 import { reacher } from './reacher.js';
 import { swimmer } from './swimmer.js';
+import { reacherVisionMdgps, reacherVisionMdgpsPoseFeatures } from './vision.js';
 
 export { FAST_GMM_EM, PR2_GAINS } from './peg3d.js';
 export { BLIND_OBSERVATION, STATE_POLICY } from './policy.js';
+export { VISUOMOTOR_POLICY } from './vision.js';
 export {
   peg2d,
   peg2dBadmm,
@@ -17,6 +19,8 @@ export {
   peg3dMdgps,
   pointmass,
   reacher,
+  reacherVisionMdgps,
+  reacherVisionMdgpsPoseFeatures,
   swimmer,
 };
 
@@ -31,6 +35,8 @@ export const EXPERIMENTS: Readonly<Record<string, ExperimentDefinition>> = {
   'peg2d-mdgps': peg2dMdgps,
   'peg3d-badmm': peg3dBadmm,
   'peg3d-mdgps': peg3dMdgps,
+  'reacher-vision-mdgps': reacherVisionMdgps,
+  'reacher-vision-mdgps-pose-features': reacherVisionMdgpsPoseFeatures,
 };
 
 /** Name of the experiment `pnpm start` trains. */

@@ -4,7 +4,11 @@ import { peg2dVision, peg2dVisionTask } from './peg2d-vision.js';
 import { peg3d } from './peg3d.js';
 import { pointmass } from './pointmass.js';
 import { reacher } from './reacher.js';
-import { reacherVision, reacherVisionTask } from './reacher-vision.js';
+import {
+  reacherVision,
+  reacherVisionDistractors,
+  reacherVisionTask,
+} from './reacher-vision.js';
 import { swimmer } from './swimmer.js';
 import type { VisionTask } from './vision.js';
 
@@ -23,6 +27,7 @@ export {
   pointmass,
   reacher,
   reacherVision,
+  reacherVisionDistractors,
   reacherVisionTask,
   swimmer,
 };
@@ -35,6 +40,7 @@ export type TaskName =
   | 'peg3d'
   | 'swimmer'
   | 'reacher-vision'
+  | 'reacher-vision-distractors'
   | 'peg2d-vision';
 
 /** Names of the built-in vision tasks (target seen only in the camera image). */
@@ -48,6 +54,7 @@ export const TASKS: Readonly<Record<TaskName, TaskSpec>> = {
   peg3d,
   swimmer,
   'reacher-vision': reacherVision,
+  'reacher-vision-distractors': reacherVisionDistractors,
   'peg2d-vision': peg2dVision,
 };
 

@@ -52,6 +52,34 @@ export const reacherVision: TaskSpec = {
   obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES', 'RGB_IMAGE'],
 };
 
+/**
+ * Visual distractors of the paper's visual test: coloured objects on the table that the
+ * policy never saw in training (a green box, a blue disc, a yellow disc, an orange box),
+ * placed inside the workspace away from the train and test targets. Visual only (no
+ * contacts), so the dynamics are identical.
+ */
+const DISTRACTORS = `
+    <geom name="distractor-green" type="box" pos="0.05 0.1 0.003" size="0.018 0.012 0.003" euler="0 0 0.5" rgba="0.2 0.75 0.25 1"/>
+    <geom name="distractor-blue" type="cylinder" pos="-0.15 0.02 0.002" size="0.02 0.002" rgba="0.15 0.3 0.9 1"/>
+    <geom name="distractor-yellow" type="cylinder" pos="0.06 -0.14 0.002" size="0.016 0.002" rgba="0.95 0.85 0.1 1"/>
+    <geom name="distractor-orange" type="box" pos="-0.07 -0.06 0.003" size="0.012 0.02 0.003" rgba="0.95 0.5 0.1 1"/>
+`;
+
+/**
+ * `reacher-vision-distractors`: {@link reacherVision} with four coloured distractor objects on
+ * the table (the visual test of the paper's Figure 9); same model otherwise, same conditions,
+ * same observation. Evaluate a reacher-vision policy on it with
+ * `visuomotor eval RUN_DIR --policy --task reacher-vision-distractors`.
+ */
+export const reacherVisionDistractors: TaskSpec = {
+  ...reacherVision,
+  name: 'reacher-vision-distractors',
+  description: 'reacher-vision with four coloured distractor objects on the table (visual test)',
+  xml: xml
+    .replace('model="reacher-vision"', 'model="reacher-vision-distractors"')
+    .replace('    <body name="link1"', `${DISTRACTORS}    <body name="link1"`),
+};
+
 /** Condition builder and target distribution of {@link reacherVision}. */
 export const reacherVisionTask: VisionTask = {
   spec: reacherVision,

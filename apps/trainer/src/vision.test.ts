@@ -1,0 +1,221 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Policy } from '@visuomotor/contracts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ExperimentConfigError, TrainingAbortedError } from './errors.js';
+import { evaluatePolicy } from './eval-policy.js';
+import { type ExperimentDefinition, validateExperiment } from './experiment.js';
+import { EXPERIMENTS } from './experiments/index.js';
+import { readMetrics } from './run-dir.js';
+import { resume, train } from './train.js';
+import type { PosePretrainResult } from './vision-pipeline.js';
+
+function message(e: unknown): string {
+  try {
+    validateExperiment(e);
+  } catch (err) {
+    if (err instanceof ExperimentConfigError) return err.message;
+    throw err;
+  }
+  return '';
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: test copies are mutated into invalid shapes
+const clone = (x: unknown): any => JSON.parse(JSON.stringify(x));
+
+describe('visuomotor experiment schema', () => {
+  it('validates the built-in reacher-vision experiments', () => {
+    for (const n of ['reacher-vision-mdgps', 'reacher-vision-mdgps-pose-features']) {
+      const e = validateExperiment(EXPERIMENTS[n]);
+      expect(e.policy?.network.type).toBe('visuomotor-cnn');
+      // The target is never in the policy's observation: joint state and the image only.
+      expect(e.task.options?.obsSensors).toEqual(['JOINT_ANGLES', 'JOINT_VELOCITIES', 'RGB_IMAGE']);
+    }
+    expect(EXPERIMENTS['reacher-vision-mdgps-pose-features'].policy?.iterations).toBe(0);
+  });
+
+  it('names the invalid visuomotor field', () => {
+    const base = EXPERIMENTS['reacher-vision-mdgps'];
+    const e1 = clone(base);
+    e1.policy.network.conv = 'tiny';
+    expect(message(e1)).toMatch(/^experiment\.policy\.network\.conv: expected one of 'sim'/);
+    const e2 = clone(base);
+    e2.policy.network.conv = [{ filters: 4, kernel: 0, stride: 1 }];
+    expect(message(e2)).toMatch(/^experiment\.policy\.network\.conv\[0\]\.kernel: expected/);
+    const e3 = clone(base);
+    e3.policy.network.image = { width: 64 };
+    expect(message(e3)).toMatch(/^experiment\.policy\.network\.image\.height: expected/);
+    const e4 = clone(base);
+    e4.policy.fcOnlyIterations = 0;
+    e4.policy.iterations = 0;
+    expect(message(e4)).toMatch(/^experiment\.policy\.iterations: expected a positive integer/);
+    const e5 = clone(base);
+    e5.policy.posePretraining.steps = 0;
+    expect(message(e5)).toMatch(/^experiment\.policy\.posePretraining\.steps: expected/);
+    const e6 = clone(EXPERIMENTS['peg2d-mdgps']);
+    e6.policy.fcOnlyIterations = 10;
+    expect(message(e6)).toMatch(/^experiment\.policy\.fcOnlyIterations: expected no such field/);
+    const e7 = clone(base);
+    e7.algorithm.pretrainIterations = 0;
+    expect(message(e7)).toMatch(
+      /^experiment\.policy\.pretrainNetwork: expected no pretrainNetwork/,
+    );
+  });
+});
+
+// Real MuJoCo reacher-vision on 16x16 images, a tiny CNN, a few optimiser steps.
+const root = mkdtempSync(join(tmpdir(), 'visuomotor-vision-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const tiny = (extra: Partial<ExperimentDefinition> = {}): ExperimentDefinition => ({
+  ...EXPERIMENTS['reacher-vision-mdgps'],
+  name: 'tiny-vision',
+  task: {
+    name: 'reacher-vision',
+    options: {
+      obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES', 'RGB_IMAGE'],
+      image: { width: 16, height: 16 },
+    },
+  },
+  conditions: { train: [0, 1], test: [0] },
+  T: 10,
+  samples: 5,
+  iterations: 3,
+  algorithm: {
+    type: 'mdgps',
+    klStep: 0.2,
+    minStepMult: 0.01,
+    maxStepMult: 10,
+    policyPrior: 'constant',
+    pretrainIterations: 1,
+  },
+  policy: {
+    network: {
+      type: 'visuomotor-cnn',
+      image: { width: 16, height: 16 },
+      conv: [
+        { filters: 4, kernel: 3, stride: 2 },
+        { filters: 3, kernel: 3, stride: 1 },
+      ],
+      hidden: [8],
+    },
+    fcOnlyIterations: 4,
+    iterations: 3,
+    batchSize: 8,
+    lr: 1e-3,
+    posePretraining: { rollouts: 3, testRollouts: 2, every: 4, steps: 4, batchSize: 4, lr: 1e-3 },
+    pretrainNetwork: { hidden: [8], iterations: 5, batchSize: 8, lr: 1e-3 },
+  },
+  ...extra,
+});
+
+describe('visuomotor pipeline (tiny end-to-end run)', () => {
+  it('pose-pretrains, pretrains trajectories, trains the CNN on images, exports and evaluates it', async () => {
+    const dir = join(root, 'run');
+    const logs: string[] = [];
+    const r = await train(tiny(), {
+      out: dir,
+      plots: false,
+      progress: { update() {}, log: (m) => logs.push(m), done() {} },
+    });
+    expect(r.metrics).toHaveLength(6);
+    expect(r.metrics.every((l) => typeof l.policyDistance === 'number')).toBe(true);
+    // Stages 1-2: the pose data and pretrained convolutions are cached in the run directory.
+    const pose = JSON.parse(
+      readFileSync(join(dir, 'pose', 'pose.json'), 'utf8'),
+    ) as PosePretrainResult;
+    expect(pose.trainImages).toBe(3 * 13); // the task horizon (50 steps), every 4th frame
+    expect(pose.testImages).toBe(2 * 13);
+    expect(Number.isFinite(pose.heldOutCm.final.mean)).toBe(true);
+    expect(existsSync(join(dir, 'pose', 'conv.bin'))).toBe(true);
+    expect(logs.some((l) => l.startsWith('pose pretraining: held-out error'))).toBe(true);
+    // Stage 4: the exported policy is the CNN on the 16x16 image plus the 4 joint entries.
+    const pj = JSON.parse(readFileSync(join(dir, 'policy', 'policy.json'), 'utf8'));
+    expect(pj.network.kind).toBe('visuomotor-cnn');
+    expect(pj.dO).toBe(4 + 3 * 16 * 16);
+    expect(pj.network.imageOffset).toBe(4);
+    expect(pj.normalization.idx).toEqual([0, 1, 2, 3]);
+    const pe = await evaluatePolicy(dir);
+    expect(pe.train.conditions).toBe(2);
+    expect(pe.test.conditions).toBe(1);
+  }, 120_000);
+
+  it('feeds the policy the camera image and joint state with the right shape', async () => {
+    const { MujocoAgent, TASKS } = await import('@visuomotor/mujoco-agent');
+    const { loadPolicy } = await import('@visuomotor/spatial-softmax');
+    const policy = await loadPolicy(join(root, 'run', 'policy'));
+    const agent = await MujocoAgent.create({
+      task: 'reacher-vision',
+      conditions: [TASKS['reacher-vision'].train[0]],
+      obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES', 'RGB_IMAGE'],
+      image: { width: 16, height: 16 },
+      T: 3,
+    });
+    try {
+      const seen: { dO: number; image: number[] }[] = [];
+      const spy: Policy = {
+        dU: policy.dU,
+        act(x, o, t, noise, out) {
+          seen.push({ dO: o.length, image: Array.from(o.subarray(4)) });
+          policy.act(x, o, t, noise, out);
+        },
+      };
+      const s = await agent.sample(spy, 0, { seed: 0, noiseScale: 0 });
+      expect(s.dO).toBe(4 + 3 * 16 * 16);
+      expect(seen.map((v) => v.dO)).toEqual([s.dO, s.dO, s.dO]);
+      // A real picture in [0, 1] (the red target and the arm on the table), not zeros.
+      const img = seen[0].image;
+      expect(Math.min(...img)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...img)).toBeLessThanOrEqual(1);
+      expect(new Set(img.map((v) => v.toFixed(2))).size).toBeGreaterThan(3);
+    } finally {
+      agent.dispose();
+      policy.dispose();
+    }
+  }, 60_000);
+
+  it('rejects an image size that does not match the agent’s camera, naming the field', async () => {
+    const e = tiny();
+    const bad = clone(e);
+    bad.policy.network.image = { width: 32, height: 32 };
+    bad.policy.posePretraining = undefined;
+    delete bad.policy.posePretraining;
+    await expect(train(bad, { out: join(root, 'bad-image'), plots: false })).rejects.toThrow(
+      /^experiment\.policy\.network\.image: expected the agent's camera image size/,
+    );
+    const noImage = clone(e);
+    noImage.task.options.obsSensors = ['JOINT_ANGLES', 'JOINT_VELOCITIES'];
+    delete noImage.policy.posePretraining;
+    await expect(train(noImage, { out: join(root, 'no-image'), plots: false })).rejects.toThrow(
+      /^experiment\.task\.options\.obsSensors: expected observation sensors with 'RGB_IMAGE'/,
+    );
+    expect(existsSync(join(root, 'bad-image', 'config.json'))).toBe(false);
+  }, 60_000);
+
+  it('a run stopped during trajectory pretraining resumes to identical metrics', async () => {
+    const e = tiny();
+    const ref = join(root, 'run');
+    const dir = join(root, 'stopped');
+    const controller = new AbortController();
+    await expect(
+      train(e, {
+        out: dir,
+        plots: false,
+        signal: controller.signal,
+        progress: {
+          update(ev) {
+            if (ev.iteration === 1 && ev.phase === 'sampling') controller.abort();
+          },
+          log() {},
+          done() {},
+        },
+      }),
+    ).rejects.toBeInstanceOf(TrainingAbortedError);
+    expect(readMetrics(dir)).toHaveLength(2);
+    await resume(dir, { plots: false });
+    expect(
+      readFileSync(join(dir, 'metrics.jsonl')).equals(readFileSync(join(ref, 'metrics.jsonl'))),
+    ).toBe(true);
+  }, 120_000);
+});

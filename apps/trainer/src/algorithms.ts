@@ -30,10 +30,8 @@ import { initLqr, initPd } from '@visuomotor/lqr';
 import { zeroPolicy } from '@visuomotor/mujoco-agent';
 import {
   initBackend,
-  mlp,
   type PolicyFile,
-  PolicyOptimizerTf,
-  type PolicyOptTfOptions,
+  type PolicyOptimizerTf,
   policyStateFromSnapshot,
 } from '@visuomotor/spatial-softmax';
 import { createMujocoTrainerAgent } from './agents.js';
@@ -42,6 +40,11 @@ import { ExperimentConfigError } from './errors.js';
 import type { AlgorithmConfig, ExperimentDefinition } from './experiment.js';
 import { PrefetchedGmmPrior, PriorWorkerPool } from './parallel-priors.js';
 import type { Runtime, TrainerAgent } from './runtime.js';
+import {
+  createMainOptimizer,
+  createPretrainOptimizer,
+  type TrainerPolicyOptimizer,
+} from './vision-pipeline.js';
 
 /** Everything an algorithm constructor receives. */
 export interface AlgorithmInputs {
@@ -57,6 +60,8 @@ export interface AlgorithmInputs {
    * Default 1.
    */
   workers?: number;
+  /** The run directory (policy runs read pose-pretrained convolutions from it). */
+  runDir?: string;
 }
 
 /**
@@ -217,28 +222,17 @@ export class PolicyMdgps extends MdgpsAlgorithm implements PolicyAlgorithm {
 }
 
 /**
- * The MLP optimiser of the experiment's `policy` section, on the agent's observation; with a
- * checkpointed state, its network (weights, normalisation, covariance) comes from the state.
+ * The optimiser of the experiment's `policy` section (an MLP or the visuomotor CNN, see
+ * `createMainOptimizer`), on the agent's observation; with a checkpointed state, its network
+ * (weights, normalisation, covariance) comes from the state.
  */
 async function createOptimizer(
   inputs: AlgorithmInputs,
   state?: AlgorithmState,
-): Promise<PolicyOptimizerTf> {
-  const e = inputs.experiment;
-  const p = e.policy;
-  if (!p) throw new ExperimentConfigError('experiment.policy', 'a policy section', undefined);
-  const a = inputs.agent.agent;
-  const options: PolicyOptTfOptions = {
-    network: mlp({ hidden: p.network.hidden }),
-    iterations: p.iterations,
-    batchSize: p.batchSize,
-    lr: p.lr,
-    weightDecay: p.weightDecay ?? 0,
-    seed: p.seed ?? e.seed,
-  };
-  await initBackend();
+): Promise<TrainerPolicyOptimizer> {
   const snap = state?.data[POLICY_SNAPSHOT] as NetworkSnapshot | undefined;
-  if (!snap) return new PolicyOptimizerTf(a.dO, a.dU, options);
+  if (!snap) return createMainOptimizer(inputs);
+  await initBackend();
   const restored = policyStateFromSnapshot(
     {
       policy: snap.policy,
@@ -247,7 +241,7 @@ async function createOptimizer(
     },
     'checkpoint policy network',
   );
-  return new PolicyOptimizerTf(a.dO, a.dU, options, restored.net, restored);
+  return createMainOptimizer(inputs, restored);
 }
 
 function policyGpsOptions(inputs: AlgorithmInputs, opt: PolicyOptimizerTf): PolicyGpsOptions {
@@ -263,6 +257,7 @@ function policyGpsOptions(inputs: AlgorithmInputs, opt: PolicyOptimizerTf): Poli
     dynamicsPrior: base.dynamicsPrior,
     regularization: base.regularization,
     dynamicsFitQuirks: base.dynamicsFitQuirks,
+    etaLimit: base.etaLimit,
     iterations: inputs.experiment.iterations,
     klStep: alg.klStep,
     minStepMult: alg.minStepMult,
@@ -281,7 +276,11 @@ async function createPolicyGps(
 ): Promise<GpsAlgorithm> {
   const opt = await createOptimizer(inputs, state);
   try {
-    const options = policyGpsOptions(inputs, opt);
+    const pretrainOptimizer = createPretrainOptimizer(inputs, opt);
+    const options = {
+      ...policyGpsOptions(inputs, opt),
+      ...(pretrainOptimizer ? { pretrainOptimizer } : {}),
+    };
     const alg = inputs.experiment.algorithm;
     if (alg.type === 'badmm') {
       return new PolicyBadmm(
@@ -368,6 +367,10 @@ function trajOptOptions(inputs: AlgorithmInputs): TrajOptAlgorithmOptions {
     minStepMult: e.algorithm.minStepMult,
     maxStepMult: e.algorithm.maxStepMult,
     regularization: e.dynamics.regularization,
+    // At the η bound (backward pass without a positive-definite Q_uu even at η = 1e16, a
+    // numerical failure of the η → ∞ limit) keep the previous controller, that limit's exact
+    // solution, instead of stopping the run as the reference does (issue 7; badmm `etaLimit`).
+    etaLimit: 'previous',
     dynamicsFitQuirks: {
       ...(e.dynamics.regularizationMode !== undefined
         ? { regularizationMode: e.dynamics.regularizationMode }
@@ -511,12 +514,14 @@ async function inputs(
   experiment: ExperimentDefinition,
   agent: TrainerAgent,
   workers = 1,
+  runDir?: string,
 ): Promise<AlgorithmInputs> {
   const cost = buildCost(experiment, agent);
   return {
     experiment,
     agent,
     workers,
+    ...(runDir !== undefined ? { runDir } : {}),
     costs: Array.from({ length: agent.agent.conditions }, () => cost),
     initialControllers: await buildInitialControllers(experiment, agent),
   };
@@ -535,11 +540,13 @@ function factory(experiment: ExperimentDefinition): AlgorithmFactory {
 export const defaultRuntime: Runtime = {
   createAgent: createMujocoTrainerAgent,
   async createAlgorithm(ctx, agent) {
-    return await factory(ctx.experiment).create(await inputs(ctx.experiment, agent, ctx.workers));
+    return await factory(ctx.experiment).create(
+      await inputs(ctx.experiment, agent, ctx.workers, ctx.runDir),
+    );
   },
   async restoreAlgorithm(ctx, agent, state) {
     return await factory(ctx.experiment).restore(
-      await inputs(ctx.experiment, agent, ctx.workers),
+      await inputs(ctx.experiment, agent, ctx.workers, ctx.runDir),
       state,
     );
   },

@@ -111,7 +111,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   eval: {
-    usage: 'visuomotor eval RUN_DIR [--policy] [--json]',
+    usage: 'visuomotor eval RUN_DIR [--policy [--task TASK] [--random-targets N]] [--json]',
     summary: 'roll out the newest controllers of a run without noise, write eval.json and plots',
     positional: [{ name: 'RUN_DIR', help: 'a run directory' }],
     flags: {
@@ -119,6 +119,16 @@ const COMMANDS: Record<string, CommandSpec> = {
       policy: {
         type: 'bool',
         help: 'run the exported policy (RUN_DIR/policy) on train and test conditions',
+      },
+      task: {
+        type: 'string',
+        value: 'TASK',
+        help: 'with --policy: roll out on another task, e.g. reacher-vision-distractors (writes eval-policy-TASK.json)',
+      },
+      'random-targets': {
+        type: 'int',
+        value: 'N',
+        help: 'with --policy: also roll out on N new random targets of a vision task',
       },
       ...COMMON_FLAGS,
     },
@@ -321,14 +331,14 @@ function reportPolicyEval(io: CliIo, runDir: string, pe: PolicyEvalResult): void
     const s = c.success === null ? '' : c.success ? '  success' : '  not solved';
     write(io.stdout, `policy ${c.split} condition ${c.taskCondition}: final distance ${d}${s}\n`);
   }
-  for (const split of ['train', 'test'] as const) {
+  for (const split of ['train', 'test', 'random'] as const) {
     const r = pe[split];
-    if (r.conditions === 0) continue;
+    if (!r || r.conditions === 0) continue;
     const rate = r.successRate === null ? 'n/a' : `${(100 * r.successRate).toFixed(0)}%`;
     const md = r.meanDistance === null ? 'n/a' : `${r.meanDistance.toFixed(4)} m`;
     write(io.stdout, `${split}: success ${rate}, mean distance ${md}\n`);
   }
-  write(io.stdout, `wrote ${resolve(runDir, 'eval-policy.json')}\n`);
+  write(io.stdout, `wrote ${resolve(runDir, pe.file)}\n`);
 }
 
 /**
@@ -408,7 +418,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       }
       case 'eval': {
         if (args.flags.policy) {
-          const pe = await evaluatePolicy(args.positional[0]);
+          const pe = await evaluatePolicy(args.positional[0], {
+            task: args.flags.task as string | undefined,
+            randomTargets: args.flags['random-targets'] as number | undefined,
+          });
           if (args.flags.json) write(io.stdout, `${JSON.stringify(pe)}\n`);
           else reportPolicyEval(io, resolve(args.positional[0]), pe);
           return EXIT.ok;

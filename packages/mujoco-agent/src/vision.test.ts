@@ -161,3 +161,39 @@ describe('vision tasks', () => {
     });
   }
 });
+
+describe('reacher-vision-distractors (visual test)', () => {
+  it('has the dynamics, conditions and observation of reacher-vision, plus distractors in the image', () => {
+    const make = (task: 'reacher-vision' | 'reacher-vision-distractors') =>
+      new MujocoAgent(engine, { task, conditions: [TASKS['reacher-vision'].train[0]], T: 10 });
+    const a = make('reacher-vision');
+    const b = make('reacher-vision-distractors');
+    try {
+      expect(TASKS['reacher-vision-distractors'].train).toEqual(TASKS['reacher-vision'].train);
+      expect(b.dO).toBe(a.dO);
+      const policy = callbackPolicy(2, (_x, _o, t, _n, u) => {
+        u[0] = 0.03 * Math.sin(t);
+        u[1] = -0.02;
+      });
+      const sa = a.sampleSync(policy, 0, { seed: 3 });
+      const sb = b.sampleSync(policy, 0, { seed: 3 });
+      expect(Array.from(sb.X)).toEqual(Array.from(sa.X));
+      // The red target is where it was (the distractors are not red) ...
+      const fa = a.renderCondition(0);
+      const fb = b.renderCondition(0);
+      const [xa, ya, na] = redCentroid(fa);
+      const [xb, yb, nb] = redCentroid(fb);
+      expect(nb).toBe(na);
+      expect([xb, yb]).toEqual([xa, ya]);
+      // ... and other pixels changed: the coloured objects.
+      let changed = 0;
+      for (let p = 0; p < fa.width * fa.height; p++) {
+        if (fa.rgb[3 * p] !== fb.rgb[3 * p] || fa.rgb[3 * p + 2] !== fb.rgb[3 * p + 2]) changed++;
+      }
+      expect(changed).toBeGreaterThan(20);
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  });
+});

@@ -203,7 +203,7 @@ export class Gmm {
 
   /** The WebAssembly SIMD kernels in use, or null for the JavaScript kernels. */
   private simd(): WasmKernels | null {
-    if (this.wasm === undefined) this.wasm = this.kernels === 'js' ? null : WasmKernels.create();
+    if (this.wasm === undefined) this.wasm = this.kernels === 'js' ? null : WasmKernels.shared();
     return this.wasm;
   }
 
@@ -438,7 +438,27 @@ export class Gmm {
       // Scatter (upper triangle, mirrored).
       const so = i * D * D;
       const S = this.sigma;
-      for (let p = 0; p < N; p++) {
+      const wk = this.simd();
+      if (wk) {
+        // The centred points as rows of V; Vᵀ V has the same sequential sums.
+        wk.layout(K, D, N);
+        const f = wk.f64;
+        const Dp = D + (D & 1);
+        let c = 0;
+        for (let p = 0; p < N; p++) {
+          if (!all && cidx[p] !== i) continue;
+          const po = p * D;
+          const ro = wk.vOffset + c * Dp;
+          for (let a = 0; a < D; a++) f[ro + a] = data[po + a] - this.mu[mo + a];
+          if (Dp > D) f[ro + D] = 0;
+          c++;
+        }
+        const at = wk.scatter(c);
+        for (let a = 0; a < D; a++) {
+          for (let b = a; b < D; b++) S[so + a * D + b] = f[at + a * Dp + b];
+        }
+      }
+      for (let p = 0; p < N && !wk; p++) {
         if (!all && cidx[p] !== i) continue;
         const po = p * D;
         for (let a = 0; a < D; a++) z[a] = data[po + a] - this.mu[mo + a];
@@ -522,8 +542,9 @@ export class Gmm {
   ): void {
     const { K } = this;
     w.layout(K, this.D, n);
-    if (w.factorsVersion !== this.cholVersion)
-      w.uploadFactors(this.chol, this.mu, this.cholVersion);
+    if (!w.hasFactors(this, this.cholVersion)) {
+      w.uploadFactors(this, this.chol, this.mu, this.cholVersion);
+    }
     const { off, ldx } = w.substitution(pts, n);
     const ss = w.f64;
     for (let k = 0; k < K; k++) {
@@ -1043,7 +1064,9 @@ export class Gmm {
   ): void {
     const { K, D } = this;
     w.layout(K, D, 1);
-    if (w.sigmaVersion !== this.paramsVersion) w.uploadSigma(this.sigma, this.paramsVersion);
+    if (!w.hasSigma(this, this.paramsVersion)) {
+      w.uploadSigma(this, this.sigma, this.paramsVersion);
+    }
     if (this.momK.length < K) {
       this.momK = new Int32Array(K);
       this.momW = new Float64Array(K);

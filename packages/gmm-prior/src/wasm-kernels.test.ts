@@ -65,7 +65,7 @@ describe('WebAssembly SIMD kernels', () => {
         const x = rnd.fill(n * D, 2);
         const w = WasmKernels.create()!;
         w.layout(K, D, n);
-        w.uploadFactors(L, mu, 1);
+        w.uploadFactors(w, L, mu, 1);
         const { off, ldx } = w.substitution(x, n);
         const got: number[] = [];
         const want: number[] = [];
@@ -181,6 +181,31 @@ describe('WebAssembly SIMD kernels', () => {
         const iw = wa.inference(pts, q);
         expect(iw.mu0).toEqual(ij.mu0);
         expect(iw.Phi).toEqual(ij.Phi);
+      }
+    }
+  });
+
+  it("mixtures sharing the kernel instance never see each other's uploads", () => {
+    const mk = (D: number, n: number, K: number, seed: number, kernels: 'js' | 'wasm') => {
+      const rnd = new Normal(seed);
+      const data = rnd.fill(n * D, 2);
+      const g = new Gmm({ rng: new Xoshiro128(seed), kernels });
+      g.update(data, n, D, K);
+      return { g, pts: data.subarray(0, 3 * D).slice() };
+    };
+    const cases: [number, number, number, number][] = [
+      [7, 40, 3, 1],
+      [7, 40, 3, 2],
+      [4, 30, 2, 3],
+    ];
+    const js = cases.map(([D, n, K, seed]) => mk(D, n, K, seed, 'js'));
+    const wa = cases.map(([D, n, K, seed]) => mk(D, n, K, seed, 'wasm'));
+    for (let round = 0; round < 3; round++) {
+      for (let c = 0; c < cases.length; c++) {
+        const a = js[c].g.inference(js[c].pts, 3);
+        const b = wa[c].g.inference(wa[c].pts, 3);
+        expect(b.Phi).toEqual(a.Phi);
+        expect(b.mu0).toEqual(a.mu0);
       }
     }
   });

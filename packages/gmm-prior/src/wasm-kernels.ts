@@ -112,12 +112,13 @@ export class WasmKernels {
   private offXr = 0;
   private offWp = 0;
   private offMuk = 0;
-  /** Version of the factors currently in memory (see {@link uploadFactors}). */
-  factorsVersion = -1;
-  /** Version of the covariances currently in memory (see {@link uploadSigma}). */
-  sigmaVersion = -1;
+  // Owner and version of the factors and covariances in memory (see uploadFactors/uploadSigma).
+  private factorsOwner: object | null = null;
+  private factorsVersion = -1;
+  private sigmaOwner: object | null = null;
+  private sigmaVersion = -1;
 
-  private constructor(mod: WasmModule) {
+  private constructor(private readonly mod: WasmModule) {
     const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
     this.ex = new WA.Instance(mod, {}).exports as unknown as Exports;
     this.f64 = new Float64Array(this.ex.memory.buffer);
@@ -128,6 +129,20 @@ export class WasmKernels {
   static create(): WasmKernels | null {
     const mod = kernelModule();
     return mod ? new WasmKernels(mod) : null;
+  }
+
+  private static sharedInstance: WasmKernels | null = null;
+  /**
+   * The instance shared by all mixtures of this thread (JavaScript runs one kernel call at a
+   * time; uploads are tagged with their owner), or null when WebAssembly SIMD is unavailable.
+   */
+  static shared(): WasmKernels | null {
+    const mod = kernelModule();
+    if (!mod) return null;
+    if (!WasmKernels.sharedInstance || WasmKernels.sharedInstance.mod !== mod) {
+      WasmKernels.sharedInstance = new WasmKernels(mod);
+    }
+    return WasmKernels.sharedInstance;
   }
 
   /** Make room for K clusters of dimension D and up to `n` points. */
@@ -163,21 +178,31 @@ export class WasmKernels {
       this.f64 = new Float64Array(mem.buffer);
       this.i32 = new Int32Array(mem.buffer);
     }
-    if (K !== this.K || D !== this.D) {
-      this.factorsVersion = -1;
-      this.sigmaVersion = -1;
-    }
+    // The regions move: nothing uploaded survives.
+    this.factorsOwner = null;
+    this.sigmaOwner = null;
     this.K = K;
     this.D = D;
     this.cap = cap;
   }
 
-  /** Copy the factors `[K, D, D]` and means `[K, D]` in, remembering `version`. */
-  uploadFactors(chol: Float64Array, mu: Float64Array, version: number): void {
+  /** True when the factors and means of `owner` at `version` are in memory. */
+  hasFactors(owner: object, version: number): boolean {
+    return this.factorsOwner === owner && this.factorsVersion === version;
+  }
+
+  /** Copy the factors `[K, D, D]` and means `[K, D]` of `owner` at `version` in. */
+  uploadFactors(owner: object, chol: Float64Array, mu: Float64Array, version: number): void {
     const { K, D } = this;
     this.f64.set(chol.subarray(0, K * D * D), this.offL / 8);
     this.f64.set(mu.subarray(0, K * D), this.offMu / 8);
+    this.factorsOwner = owner;
     this.factorsVersion = version;
+  }
+
+  /** True when the covariances of `owner` at `version` are in memory. */
+  hasSigma(owner: object, version: number): boolean {
+    return this.sigmaOwner === owner && this.sigmaVersion === version;
   }
 
   /**
@@ -290,7 +315,7 @@ export class WasmKernels {
   }
 
   /** Copy the covariances `[K, D, D]` in (rows padded to even length), remembering `version`. */
-  uploadSigma(sigma: Float64Array, version: number): void {
+  uploadSigma(owner: object, sigma: Float64Array, version: number): void {
     const { K, D } = this;
     const Dp = D + (D & 1);
     const f = this.f64;
@@ -299,6 +324,7 @@ export class WasmKernels {
       f.set(sigma.subarray(r * D, r * D + D), o + r * Dp);
       if (Dp > D) f[o + r * Dp + D] = 0;
     }
+    this.sigmaOwner = owner;
     this.sigmaVersion = version;
   }
 

@@ -161,6 +161,7 @@ export class BadmmAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
     // Inner loop.
     const newCtrl: (LinearGaussianController | null)[] = new Array(M).fill(null);
     const etas = this.cond.map((c) => c.eta);
+    const recEtas = etas.slice();
     const kls = new Array<number>(M).fill(0);
     const calls = new Array<number>(M).fill(0);
     const reports: PolicyUpdateReport[] = [];
@@ -208,7 +209,7 @@ export class BadmmAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
         const c = this.cond[m];
         const d = data[m];
         const aug = badmmAugmentedCost(d.cost, c.controller, c.info);
-        const r = this.solver.update({
+        const r = this.trajUpdate({
           dynamics: d.dynamics,
           cost: aug.cost,
           prevController: c.controller,
@@ -218,7 +219,8 @@ export class BadmmAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
           options: { condition: m },
         });
         newCtrl[m] = r.controller;
-        etas[m] = r.eta as number;
+        etas[m] = r.nextEta;
+        recEtas[m] = r.eta;
         kls[m] = r.kl;
         calls[m] += r.backwardCalls;
       }
@@ -230,7 +232,7 @@ export class BadmmAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
       c.stepMult = stepMults[m];
       return this.record(m, d, {
         kl: kls[m],
-        eta: etas[m],
+        eta: recEtas[m],
         stepMult: stepMults[m],
         predicted: impr[m][0],
         actual: impr[m][1],
@@ -285,11 +287,11 @@ export class BadmmAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
       const r = this.trajOnlyUpdate(m, d, stepMult);
       timings.trajOpt += performance.now() - t;
       newCtrl.push(r.controller);
-      c.eta = r.eta as number;
+      c.eta = r.nextEta;
       c.stepMult = stepMult;
       return this.record(m, d, {
         kl: r.kl,
-        eta: c.eta,
+        eta: r.eta,
         stepMult,
         predicted: p,
         actual: a,

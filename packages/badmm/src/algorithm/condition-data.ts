@@ -1,5 +1,6 @@
 import {
   type Cost,
+  cloneController,
   type DynamicsPrior,
   InvalidArgumentError,
   type LinearGaussianController,
@@ -16,7 +17,13 @@ import {
   type GmmDynamicsPriorOptions,
 } from '@visuomotor/gmm-prior';
 import { npSum } from '@visuomotor/linalg';
-import { estimateCost } from '@visuomotor/lqr';
+import {
+  EtaOutOfBoundsError,
+  estimateCost,
+  type KlConstrainedLqr,
+  type TrajOptInput,
+  type TrajOptResult,
+} from '@visuomotor/lqr';
 import { type CostExpansion, evalCostExpansion } from '../costs/expansion.js';
 import type { PhaseTimings } from './types.js';
 
@@ -209,4 +216,74 @@ export function laplaceImprovement(
   const newPredicted = npSum(estimateCost(current, prev.dynamics, prev.cost));
   const newActual = npSum(estimateCost(current, dynamics, cost));
   return { predicted: prevLaplace - newPredicted, actual: prevLaplace - newActual };
+}
+
+/**
+ * What a KL-constrained trajectory update does when the backward pass finds no positive-definite
+ * Q_uu even as η reaches its bound (1e16):
+ *
+ * - `'throw'` (default, the reference): `EtaOutOfBoundsError` stops the run;
+ * - `'previous'`: return the η → ∞ limit of the constrained problem, the controller the KL is
+ *   taken against (`prevController`: the previous controller, or MDGPS's policy linearisation),
+ *   with KL 0 — a feasible solution of every KL bound. The condition's η is left where the
+ *   search started, so the next iteration's search starts afresh.
+ *
+ * Such failures are numerical: as η grows, Q = C/η + KL terms + Fᵀ V F with V → 0 in exact
+ * arithmetic, but V is the difference of terms of size ‖KᵀPK‖, and with contact-rich fitted
+ * dynamics the rounding residue grows backwards in time until Q_uu is indefinite (peg2d from
+ * η ≈ 1e11; issue 7).
+ */
+export type EtaLimit = 'throw' | 'previous';
+
+/** Validate an {@link EtaLimit} option (default `'throw'`). */
+export function checkEtaLimit(v: EtaLimit | undefined): EtaLimit {
+  const e = v ?? 'throw';
+  if (e !== 'throw' && e !== 'previous') {
+    throw new InvalidArgumentError('etaLimit', '"throw" or "previous"', e);
+  }
+  return e;
+}
+
+/** The result of {@link updateWithEtaLimit}. */
+export interface LimitedUpdate {
+  controller: LinearGaussianController;
+  /** η of the returned controller (the reached bound when `atLimit`). */
+  eta: number;
+  /** η to carry into the next iteration's search. */
+  nextEta: number;
+  kl: number;
+  backwardCalls: number;
+  /** Whether the update fell back to the η → ∞ limit. */
+  atLimit: boolean;
+}
+
+/** `solver.update(input)` under the {@link EtaLimit} rule (scalar η only). */
+export function updateWithEtaLimit(
+  solver: KlConstrainedLqr,
+  input: TrajOptInput,
+  etaLimit: EtaLimit,
+): LimitedUpdate {
+  let r: TrajOptResult;
+  try {
+    r = solver.update(input);
+  } catch (err) {
+    if (etaLimit !== 'previous' || !(err instanceof EtaOutOfBoundsError)) throw err;
+    const retries = (err.context as { retries?: number } | undefined)?.retries ?? 0;
+    return {
+      controller: cloneController(input.prevController),
+      eta: err.eta,
+      nextEta: input.eta0 as number,
+      kl: 0,
+      backwardCalls: retries + 1,
+      atLimit: true,
+    };
+  }
+  return {
+    controller: r.controller,
+    eta: r.eta as number,
+    nextEta: r.eta as number,
+    kl: r.kl,
+    backwardCalls: r.backwardCalls,
+    atLimit: false,
+  };
 }

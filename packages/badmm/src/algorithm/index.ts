@@ -15,6 +15,7 @@ export {
   policyKl,
   stepNu,
 } from './badmm-helpers.js';
+export { type EtaLimit, type LimitedUpdate, updateWithEtaLimit } from './condition-data.js';
 export { MdgpsAlgorithm, type MdgpsOptions } from './mdgps.js';
 export { type MdgpsAugmentedCost, mdgpsAugmentedCost } from './mdgps-helpers.js';
 export {

@@ -111,7 +111,7 @@ export class MdgpsAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
       const c = this.cond[m];
       if (!opt) return this.trajOnlyUpdate(m, d, stepMults[m]);
       const aug = mdgpsAugmentedCost(d.cost, c.info, this.maxEntTraj);
-      return this.solver.update({
+      return this.trajUpdate({
         dynamics: d.dynamics,
         cost: d.cost,
         prevController: aug.policy,
@@ -141,11 +141,11 @@ export class MdgpsAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
     const records: PolicyGpsConditionRecord[] = data.map((d, m) => {
       const c = this.cond[m];
       const r = results[m];
-      c.eta = r.eta as number;
+      c.eta = r.nextEta;
       c.stepMult = stepMults[m];
       return this.record(m, d, {
         kl: r.kl,
-        eta: c.eta,
+        eta: r.eta,
         stepMult: stepMults[m],
         predicted: opt ? predicted : (tonly[m]?.[0] ?? null),
         actual: opt ? actual : (tonly[m]?.[1] ?? null),

@@ -29,12 +29,16 @@ import { KlConstrainedLqr, npSum, type TrajOptOptions } from '@visuomotor/lqr';
 import { type PolicyKlPrecision, policyKl } from './badmm-helpers.js';
 import {
   checkAlgorithmInputs,
+  checkEtaLimit,
   checkpointable,
   type DynamicsFitSettings,
   type DynamicsPriorSpec,
+  type EtaLimit,
   fitCondition,
+  type LimitedUpdate,
   laplaceImprovement,
   makeDynamicsPrior,
+  updateWithEtaLimit,
 } from './condition-data.js';
 import {
   clonePolicyInfo,
@@ -102,6 +106,12 @@ export interface PolicyGpsOptions extends StepSizeOptions {
   klPrecision?: PolicyKlPrecision;
   /** Options of the KL-constrained LQR update. */
   trajOpt?: TrajOptOptions;
+  /**
+   * When a trajectory update's backward pass finds no positive-definite Q_uu even at the η
+   * bound: `'throw'` (default, the reference) or `'previous'` (the η → ∞ limit: the controller
+   * the KL is taken against; see {@link EtaLimit}).
+   */
+  etaLimit?: EtaLimit;
   /**
    * Trajectory pretraining (as in the paper, the trajectories are first optimised against a small
    * state-based network): the first `pretrainIterations` iterations use `pretrainOptimizer`
@@ -220,6 +230,7 @@ export interface ResolvedPolicyGpsOptions {
   sampleOnPolicy: boolean;
   klPrecision: PolicyKlPrecision;
   pretrainIterations: number;
+  etaLimit: EtaLimit;
 }
 
 /**
@@ -276,6 +287,7 @@ export abstract class PolicyGpsBase {
       sampleOnPolicy: options.sampleOnPolicy ?? false,
       klPrecision: options.klPrecision ?? 'reference',
       pretrainIterations: options.pretrainIterations ?? 0,
+      etaLimit: checkEtaLimit(options.etaLimit),
     };
     const b = this.base;
     if (!(b.klStep > 0)) throw new InvalidArgumentError('klStep', 'a positive number', b.klStep);
@@ -509,9 +521,9 @@ export abstract class PolicyGpsBase {
   }
 
   /** The KL-constrained trajectory update against the previous controller (no policy terms). */
-  protected trajOnlyUpdate(m: number, d: ConditionData, stepMult: number) {
+  protected trajOnlyUpdate(m: number, d: ConditionData, stepMult: number): LimitedUpdate {
     const c = this.cond[m];
-    return this.solver.update({
+    return this.trajUpdate({
       dynamics: d.dynamics,
       cost: d.cost,
       prevController: c.controller,
@@ -519,6 +531,11 @@ export abstract class PolicyGpsBase {
       klStep: this.base.klStep * stepMult * this.T,
       options: { condition: m },
     });
+  }
+
+  /** One KL-constrained LQR update under the `etaLimit` rule. */
+  protected trajUpdate(input: Parameters<KlConstrainedLqr['update']>[0]): LimitedUpdate {
+    return updateWithEtaLimit(this.solver, input, this.base.etaLimit);
   }
 
   /** Record fields of a condition. */

@@ -1,6 +1,7 @@
-import type { LinearGaussianController, Sample } from '@visuomotor/contracts';
+import type { Cost, LinearGaussianController, Sample } from '@visuomotor/contracts';
 import { makeLayout } from '@visuomotor/contracts';
-import { initLqr } from '@visuomotor/lqr';
+import { UnderdeterminedFitError } from '@visuomotor/gmm-prior';
+import { EtaOutOfBoundsError, initLqr } from '@visuomotor/lqr';
 import { describe, expect, it } from 'vitest';
 import { createCost } from '../costs/factory.js';
 import { newStepMultiplier } from './step-size.js';
@@ -136,6 +137,65 @@ function samplesFor(alg: TrajOptAlgorithm, it: number, N: number, x0Noise = 0): 
 }
 
 describe('TrajOptAlgorithm', () => {
+  it('at the η bound: throws by default (the reference), keeps the previous controller with etaLimit "previous"', () => {
+    // Regression (issue 7): peg2d stopped with EtaOutOfBoundsError once η was driven past
+    // ~1e11, where the backward pass's rounding leaves Q_uu indefinite. Here a cost with
+    // negative action curvature keeps Q_uu = C_uu / η + P + ... indefinite below η ≈ 1e3, and
+    // the bound is lowered to 10, so every pass of the search fails the same way.
+    const concave: Cost = {
+      eval(sample) {
+        const r = cost.eval(sample);
+        const luu = r.luu.slice();
+        for (let t = 0; t < T; t++) for (let a = 0; a < 2; a++) luu[(t * 2 + a) * 2 + a] -= 1e3;
+        return { ...r, luu };
+      },
+    };
+    const build = (etaLimit?: 'previous') => {
+      const init = initLqr({
+        x0: new Float64Array(4),
+        dX: 4,
+        dU: 2,
+        T,
+        dt: 0.05,
+        initVar: 0.5,
+        stiffness: 1,
+        stiffnessVel: 0.5,
+      });
+      return new TrajOptAlgorithm({
+        T,
+        dX: 4,
+        dU: 2,
+        costs: concave,
+        initialControllers: [init, init],
+        dynamicsPrior: {
+          type: 'gmm',
+          minSamplesPerCluster: 20,
+          maxClusters: 10,
+          maxSamples: 20,
+          seed: 1,
+        },
+        klStep: 1,
+        trajOpt: { etaFailBound: 10 },
+        ...(etaLimit ? { etaLimit } : {}),
+      });
+    };
+    const ref = build();
+    expect(() => ref.iterate(samplesFor(ref, 0, 5))).toThrow(EtaOutOfBoundsError);
+    const alg = build('previous');
+    const before = alg.controller(1);
+    const rec = alg.iterate(samplesFor(alg, 0, 5));
+    expect(Array.from(alg.controller(1).K)).toEqual(Array.from(before.K));
+    expect(Array.from(alg.controller(1).polCovar)).toEqual(Array.from(before.polCovar));
+    expect(alg.controller(1)).not.toBe(before);
+    for (const c of rec.conditions) {
+      expect(c.kl).toBe(0);
+      expect(c.eta).toBeGreaterThanOrEqual(10);
+    }
+    // the next search starts from the carried η again, not from the bound
+    expect(() => alg.iterate(samplesFor(alg, 1, 5))).not.toThrow();
+    expect(() => build('bogus' as never)).toThrow(/etaLimit/);
+  });
+
   it('learns to reach the target on an unknown nonlinear system from 5 samples per iteration', () => {
     const alg = makeAlgorithm('gmm');
     const costs: number[] = [];
@@ -179,14 +239,14 @@ describe('TrajOptAlgorithm', () => {
 
   it('runs without a prior given enough samples, and rejects bad input', () => {
     const alg = makeAlgorithm('none');
-    // identical initial states make the t = 0 regression singular without a prior
-    expect(() => alg.iterate(samplesFor(alg, 0, 8))).toThrow(/singular matrix/);
+    // 5 samples cannot determine the regression on dX+dU = 6 inputs without a prior
+    expect(() => alg.iterate(samplesFor(alg, 0, 5))).toThrow(UnderdeterminedFitError);
     const rec = alg.iterate(samplesFor(alg, 0, 8, 0.05));
     // the paper's diagonal ridge keeps the fit well posed from identical initial states
     const ridge = makeAlgorithm('none', true);
     expect(ridge.iterate(samplesFor(ridge, 0, 8)).conditions[0].cost).toBeGreaterThan(0);
     expect(rec.conditions).toHaveLength(2);
-    expect(() => alg.iterate(samplesFor(alg, 1, 8).slice(0, 1))).toThrow(
+    expect(() => alg.iterate(samplesFor(alg, 1, 5).slice(0, 1))).toThrow(
       /one list of samples per condition/,
     );
     expect(() => alg.iterate([[], []])).toThrow(/at least 2 samples/);

@@ -12,12 +12,15 @@ import type { DynamicsFitQuirks } from '@visuomotor/gmm-prior';
 import { KlConstrainedLqr, type TrajOptOptions } from '@visuomotor/lqr';
 import {
   checkAlgorithmInputs,
+  checkEtaLimit,
   checkpointable,
   type DynamicsFitSettings,
   type DynamicsPriorSpec,
+  type EtaLimit,
   fitCondition,
   laplaceImprovement,
   makeDynamicsPrior,
+  updateWithEtaLimit,
 } from './condition-data.js';
 import { newStepMultiplier, type StepSizeOptions } from './step-size.js';
 import type {
@@ -61,6 +64,12 @@ export interface TrajOptAlgorithmOptions extends StepSizeOptions {
   initialEta?: number;
   /** Options of the KL-constrained LQR update. */
   trajOpt?: TrajOptOptions;
+  /**
+   * When the backward pass finds no positive-definite Q_uu even at the η bound: `'throw'`
+   * (default, the reference) or `'previous'` (keep the previous controller, the η → ∞ limit;
+   * see {@link EtaLimit}).
+   */
+  etaLimit?: EtaLimit;
 }
 
 /** What the algorithm remembers of a condition between iterations. */
@@ -101,6 +110,7 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
   private readonly costs: readonly Cost[];
   private readonly solver: KlConstrainedLqr;
   private readonly fit: DynamicsFitSettings;
+  private readonly etaLimit: EtaLimit;
   private readonly o: Required<
     Pick<
       TrajOptAlgorithmOptions,
@@ -140,6 +150,7 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
     this.conditions = M;
     this.costs = costs;
     this.solver = new KlConstrainedLqr(T, dX, dU, options.trajOpt ?? {});
+    this.etaLimit = checkEtaLimit(options.etaLimit);
     this.fit = {
       regularization: this.o.regularization,
       initialStateVar: this.o.initialStateVar,
@@ -204,20 +215,26 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
       t = performance.now();
       let controller = c.controller;
       let eta = c.eta;
+      let recordEta = c.eta;
       let kl = 0;
       let backwardCalls = 0;
       const klBound = this.o.klStep * stepMult * T;
       for (let i = 0; i < this.o.innerIterations; i++) {
-        const r = this.solver.update({
-          dynamics,
-          cost: expansion,
-          prevController: c.controller,
-          eta0: eta,
-          klStep: klBound,
-          options: { condition: m },
-        });
+        const r = updateWithEtaLimit(
+          this.solver,
+          {
+            dynamics,
+            cost: expansion,
+            prevController: c.controller,
+            eta0: eta,
+            klStep: klBound,
+            options: { condition: m },
+          },
+          this.etaLimit,
+        );
         controller = r.controller;
-        eta = r.eta as number;
+        eta = r.nextEta;
+        recordEta = r.eta;
         kl = r.kl;
         backwardCalls += r.backwardCalls;
       }
@@ -228,7 +245,7 @@ export class TrajOptAlgorithm implements GpsAlgorithm {
         costStd,
         kl,
         klStep: klBound,
-        eta,
+        eta: recordEta,
         stepMult,
         predictedImprovement: predicted,
         actualImprovement: actual,

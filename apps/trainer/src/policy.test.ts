@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { createPolicyInfo, stepNu } from '@visuomotor/badmm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { prepareIteration } from './algorithms.js';
 import { main } from './cli-main.js';
 import { TrainingAbortedError } from './errors.js';
 import { evaluatePolicy } from './eval-policy.js';
@@ -58,6 +60,32 @@ describe('policy experiment schema', () => {
     expect(message(e10)).toMatch(/^experiment\.algorithm\.pretrainIterations: expected/);
   });
 
+  it('keeps ν of the built-in BADMM experiments bounded while the policy is far off', () => {
+    // Regression (BADMM policy frozen, then `policy loss is Infinity`): with the reference's
+    // default ν schedule (`'dgd'`, lgStep 10) ν grew by 10 · KL_t per iteration; on peg2d the
+    // policy KL was ~10 nats per step, so ν went 0.01 → 95 → 2e4 → 3e6, and the reference's
+    // target shift ν P⁻¹ λ (with λ itself ∝ ν) pushed the regression targets to 1e16: the
+    // network saturated the torques (identical rollouts) and its float32 loss overflowed.
+    for (const n of ['peg2d-badmm', 'peg3d-badmm']) {
+      const e = EXPERIMENTS[n];
+      const a = e.algorithm;
+      if (a.type !== 'badmm') throw new Error(`${n} is not a BADMM experiment`);
+      const T = 10;
+      const info = createPolicyInfo(T, 1, 1, a.initNu ?? 0.01);
+      const kl = Float64Array.from({ length: T }, (_, t) => 10 + t); // ~10 nats per step
+      const policyIterations = e.iterations - (a.pretrainIterations ?? 0);
+      const lg = a.lgStepSchedule ?? 10;
+      for (let i = 0; i < policyIterations; i++) {
+        stepNu(info, kl, {
+          nuSchedule: a.nuSchedule ?? 'dgd',
+          lgStep: typeof lg === 'number' ? lg : Math.max(...lg),
+        });
+        info.prevKl = kl;
+      }
+      expect(Math.max(...info.nu)).toBeLessThan(1);
+    }
+  });
+
   it('keeps the hole out of the built-in policies’ observations', () => {
     for (const n of ['peg2d-badmm', 'peg2d-mdgps', 'peg3d-badmm', 'peg3d-mdgps']) {
       expect(EXPERIMENTS[n].task.options?.obsSensors).toEqual([...BLIND_OBSERVATION.obsSensors]);
@@ -97,6 +125,22 @@ function sink() {
   });
   return { stream, text: () => text };
 }
+
+describe('prepareIteration', () => {
+  it('awaits an algorithm’s own prepare(samples) hook and nothing else', async () => {
+    const seen: unknown[] = [];
+    const withHook = {
+      prepare: async (s: unknown) => {
+        seen.push(s);
+      },
+    };
+    await prepareIteration(withHook as never, [[]]);
+    expect(seen).toEqual([[[]]]);
+    // BADMM / MDGPS no longer carry a `prepare` of their own (their dynamics fit is
+    // `fitConditions`), so the hook needs no special case for them.
+    await prepareIteration({} as never, [[]]);
+  });
+});
 
 describe('badmm / mdgps runs', () => {
   it('BADMM trains, exports the policy, and eval --policy runs it on train and test', async () => {

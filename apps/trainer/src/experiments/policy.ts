@@ -4,15 +4,14 @@ import { peg3d } from './peg3d.js';
 
 /**
  * The global policy of the built-in BADMM / MDGPS experiments: the paper's state-based
- * comparison network, an MLP with two hidden layers of 40 units. 200 Adam iterations per policy
- * update (batch 25, lr 1e-3), not the reference's thousands: a BADMM iteration updates the policy
- * `innerIterations` times per iteration, and 200 steps of a 40-40 MLP on ~2000 (obs, action)
- * pairs keep one run within a few minutes on 2 cores while the regression still converges from
- * its warm start (the network carries over between updates).
+ * comparison network, an MLP with two hidden layers of 40 units. 1000 Adam iterations per
+ * policy update (batch 25, lr 1e-3): fewer than the reference's 3000–5000 (its peg examples),
+ * so that a run stays within a few minutes on 2 cores, but enough for the warm-started network
+ * to fit the four controllers (200 left the policy between the slots).
  */
 export const STATE_POLICY: PolicyConfig = {
   network: { type: 'mlp', hidden: [40, 40] },
-  iterations: 200,
+  iterations: 1000,
   batchSize: 25,
   lr: 1e-3,
   weightDecay: 0,
@@ -27,12 +26,25 @@ export const STATE_POLICY: PolicyConfig = {
 export const BLIND_OBSERVATION = { obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES'] } as const;
 
 /**
- * peg2d with BADMM and an MLP policy; tested on the 3 held-out slot positions. Policy prior
- * `'constant'`: with the GMM policy prior (5 samples per condition, 6-D observation) seed 0
- * stopped at iteration 6 (BADMM: `NonFiniteError`, policy loss Infinity) and at iteration 5
- * (MDGPS: `EtaOutOfBoundsError`). `pretrainIterations: 6`: trajectory-only GPS puts all four
- * pegs in the slot by iteration 6, so the policy phase (iterations 7–10) starts from solved
- * controllers (without pretraining neither method's controllers converged in 10 iterations).
+ * Step sizes of the policy experiments (both phases): the base KL step of `peg2d`, with the
+ * step multiplier capped at 3 as in the reference's BADMM peg example (`mjc_badmm_example`:
+ * `max_step_mult` 3; its MDGPS examples use 1–2). With the cap of 10 of the trajectory-only
+ * experiments the controllers take KL steps of 2 nats per time step, η falls to 1e-4 and the
+ * high-gain controllers that result make the Laplace estimates under the next dynamics fit
+ * explode; the step multiplier then collapses and η is driven past 1e11, where the backward
+ * pass stops finding a positive-definite Q_uu (issue 7).
+ */
+const POLICY_STEPS = { klStep: 0.2, minStepMult: 0.01, maxStepMult: 3 } as const;
+
+/**
+ * peg2d with BADMM and an MLP policy; tested on the 3 held-out slot positions. The BADMM
+ * settings are the reference's peg examples' (`icra_peg_2D/badmm`, `mjc_badmm_example`): 4
+ * inner iterations, ν by the mean ± std schedule (`fixed_lg_step` 3) from `init_pol_wt` 0.002,
+ * dual rate 0.1. The reference's *default* ν schedule (dual gradient steps of lgStep 10 · KL_t,
+ * which no reference example uses) let ν grow by ~100 per iteration on peg2d; with the
+ * reference's target shift ν P⁻¹ λ the regression targets reached 1e16, the network saturated
+ * the torques (its rollouts stopped changing) and its float32 loss overflowed (issue 7).
+ * `pretrainIterations: 8`: trajectory-only GPS puts all four pegs in the slot by then.
  */
 export const peg2dBadmm: ExperimentDefinition = {
   ...peg2d,
@@ -40,34 +52,39 @@ export const peg2dBadmm: ExperimentDefinition = {
   description: 'peg2d with BADMM GPS: MLP policy on joint state, tested on 3 new slot positions',
   task: { name: 'peg2d', options: { obsSensors: [...BLIND_OBSERVATION.obsSensors] } },
   conditions: { train: [0, 1, 2, 3], test: [0, 1, 2] },
+  iterations: 14,
   algorithm: {
     type: 'badmm',
-    klStep: 0.2,
-    minStepMult: 0.01,
-    maxStepMult: 10,
-    innerIterations: 2,
+    ...POLICY_STEPS,
+    innerIterations: 4,
     policyPrior: 'constant',
-    pretrainIterations: 6,
+    pretrainIterations: 8,
     policyDualRate: 0.1,
-    nuSchedule: 'dgd',
-    lgStepSchedule: 10,
+    nuSchedule: 'mean-std',
+    initNu: 0.002,
   },
   policy: STATE_POLICY,
 };
 
-/** peg2d with MDGPS (off-policy samples) and an MLP policy. */
+/**
+ * peg2d with MDGPS (off-policy samples) and an MLP policy. `stepRule: 'mc'` (reference
+ * `step_rule`): the realised improvement is measured by the samples' costs. The Laplace rule
+ * estimates it from the policy linearisation, whose gains, fitted per time step from 5 samples
+ * in the 18-D state (where the end-effector points are functions of the joint angles), are
+ * ill-conditioned: under the next dynamics fit their closed loop diverged (state covariance
+ * ×1e7 by t = 50), the estimate became −2e12, the step multiplier collapsed and η was driven
+ * to 1e12, where the C-step failed with `EtaOutOfBoundsError` (issue 7).
+ */
 export const peg2dMdgps: ExperimentDefinition = {
   ...peg2dBadmm,
   name: 'peg2d-mdgps',
   description: 'peg2d with MDGPS: MLP policy on joint state, tested on 3 new slot positions',
   algorithm: {
     type: 'mdgps',
-    klStep: 0.2,
-    minStepMult: 0.01,
-    maxStepMult: 10,
-    stepRule: 'laplace',
+    ...POLICY_STEPS,
+    stepRule: 'mc',
     policyPrior: 'constant',
-    pretrainIterations: 6,
+    pretrainIterations: 8,
   },
 };
 

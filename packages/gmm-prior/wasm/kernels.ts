@@ -20,7 +20,6 @@ function trsv8(): Fn {
   const [L, mu, X, ldx, nblk, D, Z, SS] = [0, 1, 2, 3, 4, 5, 6, 7];
   const b = f.local(I32);
   const i = f.local(I32);
-  const xcol = f.local(I32);
   const xi = f.local(I32);
   const rowL = f.local(I32);
   const lp = f.local(I32);
@@ -29,71 +28,126 @@ function trsv8(): Fn {
   const zi = f.local(I32);
   const ldx8 = f.local(I32);
   const D8 = f.local(I32);
+  const D1 = f.local(I32);
   const m = f.local(V128);
-  const l = f.local(V128);
-  const s = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
+  const l0 = f.local(V128);
+  const l1 = f.local(V128);
+  const zt = f.local(V128);
+  const s0 = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
+  const s1 = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
   const ss = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
   f.get(ldx).i32(3).shl().set(ldx8);
   f.get(D).i32(3).shl().set(D8);
+  f.get(D).i32(1).sub().set(D1);
+  /** s[v] = x_row − mu_row for the row at xi (+ rowOff rows) and mean entry i (+ di). */
+  const init = (sv: number[], di: number, xoff: () => void) => {
+    f.get(mu)
+      .get(i)
+      .i32(3)
+      .shl()
+      .add()
+      .load64Splat(8 * di)
+      .set(m);
+    for (let v = 0; v < 4; v++) {
+      xoff();
+      f.v128Load(16 * v)
+        .get(m)
+        .f64x2Sub()
+        .set(sv[v]);
+    }
+  };
+  /** z_row = s / L[row, row] (at lp + off), stored at zi (+ zoff), ss += z². */
+  const finish = (sv: number[], loff: number, zoff: number) => {
+    f.get(lp).load64Splat(loff).set(l0);
+    for (let v = 0; v < 4; v++) {
+      f.get(sv[v]).get(l0).f64x2Div().set(sv[v]);
+      f.get(zi)
+        .get(sv[v])
+        .v128Store(zoff + 16 * v);
+      f.get(ss[v]).get(sv[v]).get(sv[v]).f64x2Mul().f64x2Add().set(ss[v]);
+    }
+  };
   f.forLt(
     b,
     () => f.i32(0),
     () => f.get(nblk),
     1,
     () => {
-      f.get(X).get(b).i32(64).mul().add().set(xcol);
       for (let v = 0; v < 4; v++) f.v128Zero().set(ss[v]);
-      f.get(xcol).set(xi);
+      f.get(X).get(b).i32(64).mul().add().set(xi);
       f.get(L).set(rowL);
       f.get(Z).set(zi);
+      // Rows i and i+1 together: the terms j < i share the loads of z_j.
       f.forLt(
         i,
         () => f.i32(0),
-        () => f.get(D),
-        1,
+        () => f.get(D1),
+        2,
         () => {
-          f.get(mu).get(i).i32(3).shl().add().load64Splat().set(m);
-          for (let v = 0; v < 4; v++) {
-            f.get(xi)
-              .v128Load(16 * v)
-              .get(m)
-              .f64x2Sub()
-              .set(s[v]);
-          }
-          // for (lp = rowL, zj = Z; lp < rowL + 8i; lp += 8, zj += 64)
+          init(s0, 0, () => f.get(xi));
+          init(s1, 1, () => f.get(xi).get(ldx8).add());
           f.get(rowL).tee(lp).get(i).i32(3).shl().add().set(lend);
           f.get(Z).set(zj);
           f.block(() => {
             f.get(lp).get(lend).geS().brIf(0);
             f.loop(() => {
-              f.get(lp).load64Splat().set(l);
+              f.get(lp).load64Splat().set(l0);
+              f.get(lp).get(D8).add().load64Splat().set(l1);
               for (let v = 0; v < 4; v++) {
-                f.get(s[v])
-                  .get(l)
-                  .get(zj)
+                f.get(zj)
                   .v128Load(16 * v)
-                  .f64x2Mul()
-                  .f64x2Sub()
-                  .set(s[v]);
+                  .set(zt);
+                f.get(s0[v]).get(l0).get(zt).f64x2Mul().f64x2Sub().set(s0[v]);
+                f.get(s1[v]).get(l1).get(zt).f64x2Mul().f64x2Sub().set(s1[v]);
               }
               f.get(zj).i32(64).add().set(zj);
               f.get(lp).i32(8).add().tee(lp).get(lend).ltS().brIf(0);
             });
           });
-          // lp == rowL + 8i: the diagonal entry
-          f.get(lp).load64Splat().set(l);
+          // lp = rowL + 8i: row i ends; row i+1 takes its term j = i, then ends.
+          finish(s0, 0, 0);
+          f.get(lp).get(D8).add().load64Splat().set(l1);
           for (let v = 0; v < 4; v++) {
-            f.get(s[v]).get(l).f64x2Div().set(s[v]);
-            f.get(zi)
-              .get(s[v])
-              .v128Store(16 * v);
-            f.get(ss[v]).get(s[v]).get(s[v]).f64x2Mul().f64x2Add().set(ss[v]);
+            f.get(s1[v])
+              .get(l1)
+              .get(zi)
+              .v128Load(16 * v)
+              .f64x2Mul()
+              .f64x2Sub()
+              .set(s1[v]);
           }
-          f.get(zi).i32(64).add().set(zi);
-          f.get(xi).get(ldx8).add().set(xi);
-          f.get(rowL).get(D8).add().set(rowL);
+          f.get(lp).get(D8).add().set(lp);
+          finish(s1, 8, 64);
+          f.get(zi).i32(128).add().set(zi);
+          f.get(xi).get(ldx8).get(ldx8).add().add().set(xi);
+          f.get(rowL).get(D8).get(D8).add().add().set(rowL);
         },
       );
+      // An odd last row alone (i = D − 1).
+      f.get(i).get(D).ltS();
+      f.ifThen(() => {
+        init(s0, 0, () => f.get(xi));
+        f.get(rowL).tee(lp).get(i).i32(3).shl().add().set(lend);
+        f.get(Z).set(zj);
+        f.block(() => {
+          f.get(lp).get(lend).geS().brIf(0);
+          f.loop(() => {
+            f.get(lp).load64Splat().set(l0);
+            for (let v = 0; v < 4; v++) {
+              f.get(s0[v])
+                .get(l0)
+                .get(zj)
+                .v128Load(16 * v)
+                .f64x2Mul()
+                .f64x2Sub()
+                .set(s0[v]);
+            }
+            f.get(zj).i32(64).add().set(zj);
+            f.get(lp).i32(8).add().tee(lp).get(lend).ltS().brIf(0);
+          });
+        });
+        finish(s0, 0, 0);
+      });
       for (let v = 0; v < 4; v++) {
         f.get(SS)
           .get(b)

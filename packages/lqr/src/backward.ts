@@ -644,9 +644,12 @@ function assembleQ(
   if (t < T - 1) {
     // Fmᵀ Vxx Fm: through Vxx = Rᵀ R when Vxx is numerically positive definite (fewer
     // operations), else the general product.
-    if (cholUpperRows(Vxx, dX, ws.RV) === 0) {
-      if (ws.simd) ws.simd.addSymFromChol(ws.FmT, t * n * dX, ws.RV, Qtt, 0, mult);
-      else addSymFromChol(ws.FmT, t * n * dX, dX, n, ws.RV, W, Qtt, 0, mult);
+    const simd = ws.simd;
+    if (simd) {
+      if (simd.factorUpper(Vxx) === 0) simd.addSymFromFactor(ws.FmT, t * n * dX, Qtt, 0, mult, t);
+      else addSymAtBA(ws.FmT, t * n * dX, dX, n, Vxx, 0, W, Qtt, 0, mult);
+    } else if (cholUpperRows(Vxx, dX, ws.RV) === 0) {
+      addSymFromChol(ws.FmT, t * n * dX, dX, n, ws.RV, W, Qtt, 0, mult);
     } else {
       addSymAtBA(ws.FmT, t * n * dX, dX, n, Vxx, 0, W, Qtt, 0, mult);
     }

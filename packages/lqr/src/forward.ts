@@ -66,7 +66,10 @@ export function assertFiniteMarginals(m: TrajectoryMarginals, where: string): vo
   }
 }
 
-/** @internal Allocation-free forward pass into mu, sigma (no validation). */
+/**
+ * @internal Allocation-free forward pass into mu, sigma (no validation). `storedDynamics`:
+ * `sc.simd` holds these dynamics ({@link LqrWorkspace.prepareDynamics} was called with them).
+ */
 export function forwardRaw(
   c: LinearGaussianController,
   d: LinearGaussianDynamics,
@@ -77,6 +80,7 @@ export function forwardRaw(
   dX: number,
   dU: number,
   onStep?: (t: number) => void,
+  storedDynamics = false,
 ): void {
   const n = dX + dU;
   const nn = n * n;
@@ -167,13 +171,16 @@ export function forwardRaw(
     if (t < T - 1) {
       const fo = t * dX * n;
       const sn = so + nn;
-      if (simd) simd.symABAt(Fm, fo, sigma, so, sigma, sn, n);
-      else symABAt(Fm, fo, dX, n, sigma, so, sc.G, sigma, sn, n);
       const co = t * dX * dX;
-      for (let i = 0; i < dX; i++) {
-        const si = sn + i * n;
-        const ci = co + i * dX;
-        for (let j = 0; j < dX; j++) sigma[si + j] += dynCovar[ci + j];
+      if (simd) {
+        simd.symABAt(Fm, fo, sigma, so, sigma, sn, n, dynCovar, co, storedDynamics ? t : -1);
+      } else {
+        symABAt(Fm, fo, dX, n, sigma, so, sc.G, sigma, sn, n);
+        for (let i = 0; i < dX; i++) {
+          const si = sn + i * n;
+          const ci = co + i * dX;
+          for (let j = 0; j < dX; j++) sigma[si + j] += dynCovar[ci + j];
+        }
       }
       // mu_x,t+1 = Fm mu_t + fv, two rows at a time
       let i = 0;

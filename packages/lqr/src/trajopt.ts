@@ -132,7 +132,7 @@ interface Ctx {
 function measureKl(c: Ctx): void {
   const { ws, d, prev } = c;
   if (!c.usePrevDistr) {
-    forwardRaw(ws.ctrl, d, ws.marg.mu, ws.marg.sigma, ws.fwd, d.T, d.dX, d.dU, c.klStep);
+    forwardRaw(ws.ctrl, d, ws.marg.mu, ws.marg.sigma, ws.fwd, d.T, d.dX, d.dU, c.klStep, true);
   } else {
     trajDistrKlAlt(ws.margPrev, ws.ctrl, prev, ws.kl, c.scratch);
   }
@@ -185,7 +185,9 @@ export function trajOptUpdate(input: TrajOptInput): TrajOptResult {
     },
   };
   ws.prepareDynamics(d.Fm);
-  if (usePrevDistr) forwardRaw(prev, d, ws.margPrev.mu, ws.margPrev.sigma, ws.fwd, T, dX, dU);
+  if (usePrevDistr) {
+    forwardRaw(prev, d, ws.margPrev.mu, ws.margPrev.sigma, ws.fwd, T, dX, dU, undefined, true);
+  }
   const trace: DgdTraceEntry[] = [];
   let calls = 0;
   let converged = false;

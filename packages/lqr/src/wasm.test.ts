@@ -98,9 +98,9 @@ describe.skipIf(!wasmSimdAvailable())('WebAssembly SIMD kernels', () => {
       const simd = simdKernels(dX, dU)!;
       const aOff = 5;
       const A = rand(aOff + dX * n);
-      // B deliberately not symmetric: the product is A B Aᵀ as written.
       const bOff = 2;
-      const B = rand(bOff + n * n);
+      const B = new Float64Array(bOff + n * n);
+      B.set(spd(n), bOff);
       const ref = new Float64Array(dX * dX);
       for (let i = 0; i < dX; i++)
         for (let j = 0; j < dX; j++) {
@@ -129,6 +129,33 @@ describe.skipIf(!wasmSimdAvailable())('WebAssembly SIMD kernels', () => {
         }
       for (let i = 0; i < oOff; i++) expect(oWasm[i]).toBe(-1);
       for (let i = 0; i < dX; i++) expect(oWasm[oOff + i * stride + dX]).toBe(-1);
+    });
+  }
+
+  for (const m of [1, 2, 3, 5, 8, 26, 27]) {
+    it(`the Cholesky factor equals cholUpperRows' bit for bit, and the products from it agree (m=${m})`, () => {
+      const dU = 3;
+      const n = m + dU;
+      const simd = simdKernels(m, dU)!;
+      const V = spd(m);
+      const Rjs = new Float64Array(m * m);
+      expect(cholUpperRows(V, m, Rjs)).toBe(0);
+      const Rw = new Float64Array(m * m);
+      expect(simd.factorUpper(V, Rw)).toBe(0);
+      expect(Rw).toEqual(Rjs);
+      const AT = rand(n * m);
+      const o1 = new Float64Array(n * n);
+      simd.addSymFromChol(AT, 0, Rjs, o1, 0, 1.5);
+      const o2 = new Float64Array(n * n);
+      simd.factorUpper(V);
+      simd.addSymFromFactor(AT, 0, o2, 0, 1.5);
+      expect(o2).toEqual(o1);
+      // not positive definite: the same failing minor as cholUpperRows
+      const W = V.slice();
+      const k = Math.floor(m / 2);
+      W[k * m + k] = -1;
+      expect(simd.factorUpper(W)).toBe(cholUpperRows(W, m, new Float64Array(m * m)));
+      expect(simd.factorUpper(W)).toBe(k + 1);
     });
   }
 

@@ -28,6 +28,7 @@ interface WasmApi {
 }
 
 interface Exports {
+  cholUpper(a: number, ld: number, m: number): number;
   gemmNT(
     a: number,
     lda: number,
@@ -101,15 +102,21 @@ export function setLqrKernels(k: LqrKernels): void {
   mode = k;
 }
 
-/** The SIMD kernels for (dX, dU) under the current choice, or null for the JavaScript ones. */
-export function simdKernels(dX: number, dU: number): LqrSimd | null {
+/**
+ * The SIMD kernels for (dX, dU) under the current choice, or null for the JavaScript ones.
+ * With `T` > 0 a new instance that can also hold the padded dynamics of T steps
+ * ({@link LqrSimd.loadDynamics}; one per workspace); without, an instance shared by every
+ * caller of that size that copies the dynamics of each step as it goes.
+ */
+export function simdKernels(dX: number, dU: number, T = 0): LqrSimd | null {
   if (mode === 'js') return null;
   const mod = kernelModule();
   if (!mod) return null;
+  if (T > 0) return new LqrSimd(mod, dX, dU, T);
   const key = `${dX},${dU}`;
   let s = instances.get(key);
   if (!s) {
-    s = new LqrSimd(mod, dX, dU);
+    s = new LqrSimd(mod, dX, dU, 0);
     instances.set(key, s);
   }
   return s;
@@ -134,11 +141,20 @@ export class LqrSimd {
   private readonly fwdB: number;
   private readonly fwdG: number;
   private readonly fwdC: number;
+  /** Stored dynamics: Fm_tᵀ padded to `[r2(n), r2(dX)]`, Fm_t to `[r4(dX), r2(n)]` per step. */
+  private readonly stFmT: number;
+  private readonly stFm: number;
+  private readonly stepFmT: number;
+  private readonly stepFm: number;
+  /** Number of steps held by the last {@link loadDynamics}. */
+  private stored = 0;
 
   constructor(
     mod: WasmModule,
     readonly dX: number,
     readonly dU: number,
+    /** Number of steps of dynamics this instance can hold (0: none). */
+    readonly T: number,
   ) {
     const WA = wasmApi()!;
     const n = dX + dU;
@@ -159,15 +175,50 @@ export class LqrSimd {
     this.fwdB = take(r4(n) * this.nK);
     this.fwdG = take(r2(dX) * r4(n));
     this.fwdC = take(r2(dX) * r4(dX));
+    this.stepFmT = r2(n) * this.mK;
+    this.stepFm = r4(dX) * this.nK;
+    this.stFmT = take(T * this.stepFmT);
+    this.stFm = take(T * this.stepFm);
     const memory = new WA.Memory({ initial: Math.max(1, Math.ceil((o * 8) / 65536)) });
     this.ex = new WA.Instance(mod, { env: { memory } }).exports as unknown as Exports;
     this.f64 = new Float64Array(memory.buffer);
   }
 
   /**
+   * Store the padded Fm_tᵀ and Fm_t of every step (T of this instance), read by the products
+   * called with a step index. The passes call it once per update (with the workspace's
+   * transposes).
+   *
+   * @param Fm - `[T, dX, n]`
+   * @param FmT - `[T, n, dX]`
+   */
+  loadDynamics(Fm: Float64Array, FmT: Float64Array): void {
+    const { dX: m, n, mK, nK, f64 } = this;
+    const T = Math.min(this.T, Math.floor(Fm.length / (m * n)), Math.floor(FmT.length / (m * n)));
+    this.stored = T;
+    for (let t = 0; t < T; t++) {
+      const dT = this.stFmT + t * this.stepFmT;
+      const sT = t * n * m;
+      for (let j = 0; j < n; j++) {
+        const s = sT + j * m;
+        const d = dT + j * mK;
+        for (let k = 0; k < m; k++) f64[d + k] = FmT[s + k];
+      }
+      const dF = this.stFm + t * this.stepFm;
+      const sF = t * m * n;
+      for (let i = 0; i < m; i++) {
+        const s = sF + i * n;
+        const d = dF + i * nK;
+        for (let k = 0; k < n; k++) f64[d + k] = Fm[s + k];
+      }
+    }
+  }
+
+  /**
    * out += alpha · Aᵀ B A for B = Rᵀ R (R upper `[dX, dX]`, lower part zero) and AT = Aᵀ
    * `[n, dX]` at `atOff` (n = dX + dU): G = (R A)ᵀ, then the upper triangle of G Gᵀ, mirrored
-   * (the added term is exactly symmetric). As {@link addSymFromChol}.
+   * (the added term is exactly symmetric). As {@link addSymFromChol}. With `t` ≥ 0 the
+   * stored Fm_tᵀ of step t ({@link loadDynamics}) is used and `AT` is not read.
    */
   addSymFromChol(
     AT: Float64Array,
@@ -176,18 +227,64 @@ export class LqrSimd {
     out: Float64Array,
     oOff: number,
     alpha: number,
+    t = -1,
   ): void {
-    const { dX: m, n, mK, f64 } = this;
-    const { bwdA, bwdB, bwdG, bwdC } = this;
-    for (let j = 0; j < n; j++) {
-      const s = atOff + j * m;
-      const d = bwdA + j * mK;
-      for (let k = 0; k < m; k++) f64[d + k] = AT[s + k];
-    }
+    const { dX: m, mK, f64, bwdB } = this;
     for (let i = 0; i < m; i++) {
       const s = i * m;
       const d = bwdB + i * mK;
       for (let k = i; k < m; k++) f64[d + k] = R[s + k];
+    }
+    this.addSymFromFactor(AT, atOff, out, oOff, alpha, t);
+  }
+
+  /**
+   * Upper Cholesky factor of the symmetric `[dX, dX]` matrix V (upper triangle read), kept in
+   * the module's memory for {@link addSymFromFactor}: the operations of {@link cholUpperRows}
+   * in the same order (identical factor). When `R` is given the factor is also copied there
+   * (`[dX, dX]`, upper; the lower part is left as it is).
+   *
+   * @returns 0, or the 1-based order of the first leading minor that is not positive definite
+   */
+  factorUpper(V: Float64Array, R?: Float64Array): number {
+    const { dX: m, mK, f64, bwdB } = this;
+    for (let i = 0; i < m; i++) {
+      const s = i * m;
+      const d = bwdB + i * mK;
+      for (let k = i; k < m; k++) f64[d + k] = V[s + k];
+    }
+    const info = this.ex.cholUpper(bwdB * 8, mK, m);
+    if (R && info === 0) {
+      for (let i = 0; i < m; i++) {
+        const s = i * m;
+        const d = bwdB + i * mK;
+        for (let k = i; k < m; k++) R[s + k] = f64[d + k];
+      }
+    }
+    return info;
+  }
+
+  /**
+   * {@link addSymFromChol} with the factor R of the last successful {@link factorUpper}.
+   */
+  addSymFromFactor(
+    AT: Float64Array,
+    atOff: number,
+    out: Float64Array,
+    oOff: number,
+    alpha: number,
+    t = -1,
+  ): void {
+    const { dX: m, n, mK, f64 } = this;
+    const { bwdB, bwdG, bwdC } = this;
+    let bwdA = this.bwdA;
+    if (t >= 0 && t < this.stored) bwdA = this.stFmT + t * this.stepFmT;
+    else {
+      for (let j = 0; j < n; j++) {
+        const s = atOff + j * m;
+        const d = bwdA + j * mK;
+        for (let k = 0; k < m; k++) f64[d + k] = AT[s + k];
+      }
     }
     const ldg = r4(m);
     const ldc = r4(n);
@@ -208,9 +305,11 @@ export class LqrSimd {
   }
 
   /**
-   * out = A B Aᵀ for A `[dX, n]` at `aOff` and B `[n, n]` at `bOff` (n = dX + dU), out
-   * `[dX, dX]` at `oOff` with row stride `oStride`: upper triangle computed, lower mirrored.
-   * As {@link symABAt}.
+   * out = A B Aᵀ (+ D) for A `[dX, n]` at `aOff` and symmetric B `[n, n]` at `bOff`
+   * (n = dX + dU), out `[dX, dX]` at `oOff` with row stride `oStride`: upper triangle computed,
+   * lower mirrored, then D `[dX, dX]` at `dOff` added when given. As {@link symABAt} (which
+   * reads B by columns where this reads it by rows: the same for a symmetric B). With `t` ≥ 0
+   * the stored Fm_t of step t ({@link loadDynamics}) is used and `A` is not read.
    */
   symABAt(
     A: Float64Array,
@@ -220,18 +319,25 @@ export class LqrSimd {
     out: Float64Array,
     oOff: number,
     oStride: number,
+    D: Float64Array | null = null,
+    dOff = 0,
+    t = -1,
   ): void {
     const { dX: m, n, nK, f64 } = this;
-    const { fwdA, fwdB, fwdG, fwdC } = this;
-    for (let i = 0; i < m; i++) {
-      const s = aOff + i * n;
-      const d = fwdA + i * nK;
-      for (let k = 0; k < n; k++) f64[d + k] = A[s + k];
+    const { fwdB, fwdG, fwdC } = this;
+    let fwdA = this.fwdA;
+    if (t >= 0 && t < this.stored) fwdA = this.stFm + t * this.stepFm;
+    else {
+      for (let i = 0; i < m; i++) {
+        const s = aOff + i * n;
+        const d = fwdA + i * nK;
+        for (let k = 0; k < n; k++) f64[d + k] = A[s + k];
+      }
     }
-    // Bᵀ row by row, so that G = A B exactly (B need not be symmetric).
-    for (let k = 0; k < n; k++) {
-      const s = bOff + k * n;
-      for (let j = 0; j < n; j++) f64[fwdB + j * nK + k] = B[s + j];
+    for (let j = 0; j < n; j++) {
+      const s = bOff + j * n;
+      const d = fwdB + j * nK;
+      for (let k = 0; k < n; k++) f64[d + k] = B[s + k];
     }
     const ldg = r4(n);
     const ldc = r4(m);
@@ -239,13 +345,27 @@ export class LqrSimd {
     this.ex.gemmNT(fwdA * 8, nK, fwdB * 8, nK, fwdG * 8, ldg, r2(m), r4(n), nK, 0, 0);
     // C = G Aᵀ (upper blocks)
     this.ex.gemmNT(fwdG * 8, ldg, fwdA * 8, nK, fwdC * 8, ldc, r2(m), r4(m), nK, 1, 0);
-    for (let i = 0; i < m; i++) {
-      const ci = fwdC + i * ldc;
-      const oi = oOff + i * oStride;
-      for (let j = i; j < m; j++) {
-        const v = f64[ci + j];
-        out[oi + j] = v;
-        out[oOff + j * oStride + i] = v;
+    if (D) {
+      for (let i = 0; i < m; i++) {
+        const ci = fwdC + i * ldc;
+        const oi = oOff + i * oStride;
+        const di = dOff + i * m;
+        out[oi + i] = f64[ci + i] + D[di + i];
+        for (let j = i + 1; j < m; j++) {
+          const v = f64[ci + j];
+          out[oi + j] = v + D[di + j];
+          out[oOff + j * oStride + i] = v + D[dOff + j * m + i];
+        }
+      }
+    } else {
+      for (let i = 0; i < m; i++) {
+        const ci = fwdC + i * ldc;
+        const oi = oOff + i * oStride;
+        for (let j = i; j < m; j++) {
+          const v = f64[ci + j];
+          out[oi + j] = v;
+          out[oOff + j * oStride + i] = v;
+        }
       }
     }
   }

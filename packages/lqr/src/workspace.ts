@@ -1,5 +1,5 @@
 import { type LinearGaussianController, zeroController } from '@visuomotor/contracts';
-import { type ForwardScratch, forwardScratch } from './forward.js';
+import type { ForwardScratch } from './forward.js';
 import { transposeInto } from './kernels.js';
 import { type LqrSimd, simdKernels } from './wasm.js';
 
@@ -108,8 +108,8 @@ export class LqrWorkspace {
     this.UU = new Float64Array(dU * dU);
     this.G = new Float64Array(m * n);
     this.r = new Float64Array(m);
-    this.fwd = forwardScratch(dX, dU);
-    this.simd = simdKernels(dX, dU);
+    this.simd = simdKernels(dX, dU, T);
+    this.fwd = { G: new Float64Array(dX * n), simd: this.simd };
     this.FmT = new Float64Array(T * n * dX);
     this.ctrl = zeroController(T, dX, dU);
     this.evalCtrl = zeroController(T, dX, dU);
@@ -130,6 +130,9 @@ export class LqrWorkspace {
     const { T, dX } = this;
     const n = this.dXU;
     for (let t = 0; t < T; t++) transposeInto(Fm, t * dX * n, dX, n, this.FmT, t * n * dX);
+    this.simd?.loadDynamics(Fm, this.FmT);
+    const fs = this.fwd.simd;
+    if (fs && fs !== this.simd) fs.loadDynamics(Fm, this.FmT);
   }
 
   /** True when this workspace serves problems of size (T, dX, dU). */

@@ -5,6 +5,73 @@
 (module
   (import "env" "memory" (memory 1))
 
+  ;; Upper Cholesky factor in place: A (m x m at byte offset $a, row stride $ld elements)
+  ;; holds the upper triangle of a symmetric matrix (the lower part is not read and stays as
+  ;; it is); on return the upper triangle holds R with A = Rᵀ R. Right-looking, by rows, the
+  ;; operations of cholUpperRows in kernels.ts in the same order (each trailing-row update is
+  ;; elementwise, two elements per f64x2), so both give identical factors.
+  ;; Returns 0, or the 1-based order of the first leading minor that is not positive definite.
+  (func (export "cholUpper") (param $a i32) (param $ld i32) (param $m i32) (result i32)
+    (local $j i32) (local $i i32) (local $c i32)
+    (local $rj i32) (local $ri i32) (local $end i32)
+    (local $d f64) (local $inv f64) (local $v f64) (local $vv v128)
+    (local.set $ld (i32.shl (local.get $ld) (i32.const 3)))
+    (local.set $j (i32.const 0))
+    (block $done
+      (loop $jLoop
+        (br_if $done (i32.ge_s (local.get $j) (local.get $m)))
+        ;; rj = address of R[j, 0]
+        (local.set $rj (i32.add (local.get $a) (i32.mul (local.get $j) (local.get $ld))))
+        (local.set $end (i32.add (local.get $rj) (i32.shl (local.get $m) (i32.const 3))))
+        (local.set $d (f64.load (i32.add (local.get $rj) (i32.shl (local.get $j) (i32.const 3)))))
+        (if (i32.eqz (f64.gt (local.get $d) (f64.const 0)))
+          (then (return (i32.add (local.get $j) (i32.const 1)))))
+        (local.set $d (f64.sqrt (local.get $d)))
+        (f64.store (i32.add (local.get $rj) (i32.shl (local.get $j) (i32.const 3))) (local.get $d))
+        (local.set $inv (f64.div (f64.const 1) (local.get $d)))
+        ;; R[j, c] *= inv for c > j
+        (local.set $c (i32.add (local.get $rj) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 3))))
+        (block $sDone
+          (loop $sLoop
+            (br_if $sDone (i32.ge_u (local.get $c) (local.get $end)))
+            (f64.store (local.get $c) (f64.mul (f64.load (local.get $c)) (local.get $inv)))
+            (local.set $c (i32.add (local.get $c) (i32.const 8)))
+            (br $sLoop)))
+        ;; trailing rows i > j: R[i, c] -= R[j, i] R[j, c] for c ≥ i
+        (local.set $i (i32.add (local.get $j) (i32.const 1)))
+        (block $iDone
+          (loop $iLoop
+            (br_if $iDone (i32.ge_s (local.get $i) (local.get $m)))
+            (local.set $v (f64.load (i32.add (local.get $rj) (i32.shl (local.get $i) (i32.const 3)))))
+            (if (f64.ne (local.get $v) (f64.const 0))
+              (then
+                (local.set $vv (f64x2.splat (local.get $v)))
+                ;; ri = address of R[i, 0]; c runs over the byte offset of column c in a row
+                (local.set $ri (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ld))))
+                (local.set $c (i32.shl (local.get $i) (i32.const 3)))
+                (block $cDone
+                  (loop $cLoop
+                    (br_if $cDone
+                      (i32.gt_s (i32.add (local.get $c) (i32.const 16)) (i32.shl (local.get $m) (i32.const 3))))
+                    (v128.store (i32.add (local.get $ri) (local.get $c))
+                      (f64x2.sub
+                        (v128.load (i32.add (local.get $ri) (local.get $c)))
+                        (f64x2.mul (local.get $vv) (v128.load (i32.add (local.get $rj) (local.get $c))))))
+                    (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                    (br $cLoop)))
+                (if (i32.lt_s (local.get $c) (i32.shl (local.get $m) (i32.const 3)))
+                  (then
+                    (f64.store (i32.add (local.get $ri) (local.get $c))
+                      (f64.sub
+                        (f64.load (i32.add (local.get $ri) (local.get $c)))
+                        (f64.mul (local.get $v) (f64.load (i32.add (local.get $rj) (local.get $c))))))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $iLoop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $jLoop)))
+    (i32.const 0)
+  )
+
   ;; C[i, j] = Σ_k A[i, k] B[j, k] for 0 ≤ i < M, 0 ≤ j < N, in 2 x 4 blocks of C with the
   ;; k axis in f64x2 lanes (lane 0 sums the even k, lane 1 the odd k; the two are added at the
   ;; end). Addresses are byte offsets of 16-byte aligned row-major arrays; lda, ldb, ldc are row

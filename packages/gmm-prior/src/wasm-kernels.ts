@@ -310,6 +310,7 @@ export class WasmKernels {
   /** Entries (a, b ≥ a) of Vᵀ V for the first m rows of V, at the returned offset (stride Dp). */
   scatter(m: number): number {
     const Dp = this.D + (this.D & 1);
+    this.f64.fill(0, this.offS / 8, this.offS / 8 + Dp * Dp);
     this.ex.syrk(this.offV, m, Dp, this.offS);
     return this.offS / 8;
   }

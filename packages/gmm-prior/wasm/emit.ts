@@ -91,6 +91,10 @@ export class Fn {
   mul(): this {
     return this.op(0x6c);
   }
+  /** select: (a, b, cond) → cond ? a : b */
+  select(): this {
+    return this.op(0x1b);
+  }
   divU(): this {
     return this.op(0x6e);
   }

@@ -263,9 +263,12 @@ function trsvTasks(): Fn {
   return f;
 }
 
+/** Points per chunk of {@link syrk} (a chunk of V stays in the L1 cache). */
+const SYRK_ROWS = 32;
+
 /**
- * `syrk(V, m, Dp, S)`: S `[Dp, Dp]` entries (a, b) with b ≥ a rounded down to even (the upper
- * triangle and a few entries below the diagonal) of Vᵀ V for V `[m, Dp]` (Dp even): each
+ * `syrk(V, m, Dp, S)`: adds to S `[Dp, Dp]` (zeroed by the caller) the entries (a, b) with
+ * b ≥ a rounded down to even (the upper triangle and a few entries below the diagonal) of Vᵀ V for V `[m, Dp]` (Dp even): each
  * entry Σ_r V_ra V_rb summed sequentially over r from 0. Two rows by eight columns at a time,
  * then two rows by two columns.
  */
@@ -275,6 +278,8 @@ function syrk(): Fn {
   const a = f.local(I32);
   const bcol = f.local(I32);
   const r = f.local(I32);
+  const r0 = f.local(I32);
+  const rend = f.local(I32);
   const pa = f.local(I32);
   const pb = f.local(I32);
   const ld8 = f.local(I32);
@@ -284,14 +289,25 @@ function syrk(): Fn {
   const w = f.local(V128);
   const acc = Array.from({ length: 8 }, () => f.local(V128));
   f.get(Dp).i32(3).shl().set(ld8);
+  /** S[a..a+1][b..b+2nv) += Σ_{r0 ≤ r < rend} (sequentially). */
   const kernel = (nv: number) => {
-    for (let v = 0; v < 2 * nv; v++) f.v128Zero().set(acc[v]);
-    f.get(V).get(a).i32(3).shl().add().set(pa);
-    f.get(V).get(bcol).i32(3).shl().add().set(pb);
+    f.get(S).get(a).get(Dp).mul().get(bcol).add().i32(3).shl().add().set(so);
+    for (let v = 0; v < nv; v++)
+      f.get(so)
+        .v128Load(16 * v)
+        .set(acc[v]);
+    for (let v = 0; v < nv; v++)
+      f.get(so)
+        .get(ld8)
+        .add()
+        .v128Load(16 * v)
+        .set(acc[nv + v]);
+    f.get(V).get(r0).get(ld8).mul().add().tee(pa).get(bcol).i32(3).shl().add().set(pb);
+    f.get(pa).get(a).i32(3).shl().add().set(pa);
     f.forLt(
       r,
-      () => f.i32(0),
-      () => f.get(m),
+      () => f.get(r0),
+      () => f.get(rend),
       1,
       () => {
         f.get(pa).load64Splat().set(x);
@@ -312,8 +328,6 @@ function syrk(): Fn {
         f.get(pb).get(ld8).add().set(pb);
       },
     );
-    // S[a][b..], S[a+1][b..]
-    f.get(S).get(a).get(Dp).mul().get(bcol).add().i32(3).shl().add().set(so);
     for (let v = 0; v < nv; v++)
       f.get(so)
         .get(acc[v])
@@ -324,27 +338,38 @@ function syrk(): Fn {
         .get(acc[nv + v])
         .v128Store(16 * v);
   };
+  // Chunks of SYRK_ROWS points, so that all row-column blocks of a chunk run from L1.
   f.forLt(
-    a,
+    r0,
     () => f.i32(0),
-    () => f.get(Dp),
-    2,
+    () => f.get(m),
+    SYRK_ROWS,
     () => {
-      f.get(a).set(bcol);
-      // eight columns at a time while bcol + 8 <= Dp
-      f.block(() => {
-        f.loop(() => {
-          f.get(bcol).i32(8).add().get(Dp).gtS().brIf(1);
-          kernel(4);
-          f.get(bcol).i32(8).add().set(bcol).br(0);
-        });
-      });
+      f.get(r0).i32(SYRK_ROWS).add().get(m).get(r0).i32(SYRK_ROWS).add().get(m).ltS().select();
+      f.set(rend);
       f.forLt(
-        bcol,
-        () => f.get(bcol),
+        a,
+        () => f.i32(0),
         () => f.get(Dp),
         2,
-        () => kernel(1),
+        () => {
+          f.get(a).set(bcol);
+          // eight columns at a time while bcol + 8 <= Dp
+          f.block(() => {
+            f.loop(() => {
+              f.get(bcol).i32(8).add().get(Dp).gtS().brIf(1);
+              kernel(4);
+              f.get(bcol).i32(8).add().set(bcol).br(0);
+            });
+          });
+          f.forLt(
+            bcol,
+            () => f.get(bcol),
+            () => f.get(Dp),
+            2,
+            () => kernel(1),
+          );
+        },
       );
     },
   );

@@ -9,7 +9,7 @@
  * max_samples 20, strength 1, regularisation 1e-6.
  */
 import { runBenchmarks } from '@visuomotor/bench';
-import { fitDynamics, GmmDynamicsPrior } from '../src/index.js';
+import { fitDynamics, GmmDynamicsPrior, type GmmOptions } from '../src/index.js';
 import { PR2, pr2Rollouts } from './pr2-data.js';
 
 const hyper = { minSamplesPerCluster: 40, maxClusters: 20, maxSamples: 20, strength: 1, seed: 1 };
@@ -46,6 +46,31 @@ function cpuStats(cpu: number[], referenceMs?: number): Record<string, number> {
   return out;
 }
 
+/** The update benchmark with other mixture options (same data, same hyperparameters). */
+function updateCase(name: string, gmm: GmmOptions, note: Record<string, string | number>) {
+  return {
+    name,
+    setup: (): UpdState => ({ data: pr2Rollouts(5, 105), iters: 0, cpu: [] }),
+    run: (s: unknown) => {
+      const st = s as UpdState;
+      timedCpu(st.cpu, () => {
+        const prior = new GmmDynamicsPrior({ ...hyper, gmm });
+        prior.update(st.data.X, st.data.U, 5, T, dX, dU);
+        st.iters = prior.lastEm?.logLikelihoods.length ?? 0;
+      });
+    },
+    minRuns: 5,
+    budgetMs: 3000,
+    extra: (r: { median_ms: number }, s: unknown) => ({
+      ...note,
+      em_iterations: (s as UpdState).iters,
+      K: 12,
+      speedup_vs_reference: REFERENCE_MS.gmmUpdateN5 / r.median_ms,
+      ...cpuStats((s as UpdState).cpu, REFERENCE_MS.gmmUpdateN5),
+    }),
+  };
+}
+
 await runBenchmarks([
   {
     name: 'gmm.update.pr2_N5',
@@ -67,6 +92,14 @@ await runBenchmarks([
       ...cpuStats((s as UpdState).cpu, REFERENCE_MS.gmmUpdateN5),
     }),
   },
+  // Not the reference's computation: the documented non-default stop rule (fewer iterations).
+  updateCase(
+    'gmm.update.pr2_N5.stop_relative',
+    { quirks: { stopRule: 'relative' } },
+    { note: "non-default stopRule 'relative'" },
+  ),
+  // The pure-JavaScript kernels (the fallback without WebAssembly SIMD), same results.
+  updateCase('gmm.update.pr2_N5.js_kernels', { kernels: 'js' }, { note: 'JavaScript kernels' }),
   {
     name: 'dynamics.fit_prior.pr2_N5',
     setup: () => ({ ...updated(5), cpu: [] }),

@@ -9,10 +9,8 @@ import { reacher } from './reacher.js';
  * - Stages 1-2 (`posePretraining`): 200 random-motion rollouts with random targets and arm
  *   starts (every 5th frame: 2000 images; 30 held-out rollouts), 800 Adam steps of pose
  *   regression through the feature points (lr 1e-3, batch 25; the Table 3 runs used 1000 steps).
- * - Stage 3 (`algorithm.pretrainIterations`): trajectory-only GPS iterations (as in
- *   `peg2d-mdgps`). A small full-state network during those iterations (`pretrainNetwork`,
- *   e.g. `{ hidden: [40], iterations: 200, batchSize: 25, lr: 1e-3 }`) is supported, but with
- *   seed 0 its first MDGPS iteration stopped with `EtaOutOfBoundsError` (docs/results-visuomotor.md).
+ * - Stage 3 (`pretrainNetwork` during `algorithm.pretrainIterations`): an MLP with one hidden
+ *   layer of 40 units on the full state (which holds the target-relative fingertip).
  * - Stage 4: per policy update, 300 steps on the fully connected layers alone (cached feature
  *   points), then 150 steps through the whole network (batch 25, lr 1e-3, no weight decay):
  *   about a minute per update on one core.
@@ -37,6 +35,7 @@ export const VISUOMOTOR_POLICY: PolicyConfig = {
     batchSize: 25,
     lr: 1e-3,
   },
+  pretrainNetwork: { hidden: [40], iterations: 200, batchSize: 25, lr: 1e-3 },
 };
 
 /**

@@ -158,15 +158,45 @@ export function controllerKlTerms(
         for (let b = 0; b < dU; b++) KP[i * dU + b] += kai * P[pa + b];
       }
     }
+    // (Kᵀ P) K in 2 x 2 dot blocks; each entry sums over b in order from 0, as the row-axpy
+    // form did (identical values).
+    for (let i = 0; i < dX; i += 2) {
+      const two = i + 1 < dX;
+      const p0 = i * dU;
+      const p1 = two ? p0 + dU : p0;
+      const mi0 = mo + i * n;
+      const mi1 = two ? mi0 + n : mi0;
+      for (let j = 0; j < dX; j += 2) {
+        const twoJ = j + 1 < dX;
+        const j1 = twoJ ? j + 1 : j;
+        let s00 = 0;
+        let s01 = 0;
+        let s10 = 0;
+        let s11 = 0;
+        for (let b = 0; b < dU; b++) {
+          const x0 = KP[p0 + b];
+          const x1 = KP[p1 + b];
+          const kb = ko + b * dX;
+          const y0 = K[kb + j];
+          const y1 = K[kb + j1];
+          s00 += x0 * y0;
+          s01 += x0 * y1;
+          s10 += x1 * y0;
+          s11 += x1 * y1;
+        }
+        PKLm[mi0 + j] = s00;
+        if (twoJ) PKLm[mi0 + j + 1] = s01;
+        if (two) {
+          PKLm[mi1 + j] = s10;
+          if (twoJ) PKLm[mi1 + j + 1] = s11;
+        }
+      }
+    }
     for (let i = 0; i < dX; i++) {
-      // Row i of (Kᵀ P) K, axpy over the rows of K.
       const mi = mo + i * n;
-      for (let j = 0; j < dX; j++) PKLm[mi + j] = 0;
       let sv = 0;
       for (let b = 0; b < dU; b++) {
         const v = KP[i * dU + b];
-        const kb = ko + b * dX;
-        for (let j = 0; j < dX; j++) PKLm[mi + j] += v * K[kb + j];
         PKLm[mi + dX + b] = -v;
         sv += v * k[t * dU + b];
       }

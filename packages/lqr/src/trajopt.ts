@@ -356,10 +356,16 @@ export function trajOptUpdate(input: TrajOptInput): TrajOptResult {
       throw new LqrNonFiniteError('trajOptUpdate: controller offset k', Math.floor(i / dU));
     }
   }
-  const marg = usePrevDistr ? ws.margPrev : ws.marg;
-  const margCopy = zeroMarginals(T, dX, dU);
-  margCopy.mu.set(marg.mu);
-  margCopy.sigma.set(marg.sigma);
+  // The result owns its marginals: hand over the workspace's buffers (no copy) and give the
+  // workspace fresh ones for the next update.
+  let margOut: TrajectoryMarginals;
+  if (usePrevDistr) {
+    margOut = ws.margPrev;
+    ws.margPrev = zeroMarginals(T, dX, dU);
+  } else {
+    margOut = ws.marg;
+    ws.marg = zeroMarginals(T, dX, dU);
+  }
   return {
     controller: cloneController(ws.ctrl),
     eta: etaOut,
@@ -368,7 +374,7 @@ export function trajOptUpdate(input: TrajOptInput): TrajOptResult {
     klPerStep: ws.kl.slice(),
     kl: npSum(ws.kl),
     converged,
-    marginals: margCopy,
+    marginals: margOut,
   };
 }
 

@@ -69,9 +69,12 @@ export class LqrWorkspace {
   readonly ctrl: LinearGaussianController;
   /** Controller whose value function is propagated when `updateInBwdPass` is false. */
   readonly evalCtrl: LinearGaussianController;
-  /** Forward marginals of the candidate and of the constraining controller. */
-  readonly marg: TrajectoryMarginals;
-  readonly margPrev: TrajectoryMarginals;
+  /**
+   * Forward marginals of the candidate and of the constraining controller. `trajOptUpdate`
+   * hands the returned one over to its result and puts fresh buffers here.
+   */
+  marg: TrajectoryMarginals;
+  margPrev: TrajectoryMarginals;
   /** Per-step KL `[T]`, per-step eta scratch `[T]`. */
   readonly kl: Float64Array;
   readonly eta0: Float64Array;

@@ -345,27 +345,18 @@ export class LqrSimd {
     this.ex.gemmNT(fwdA * 8, nK, fwdB * 8, nK, fwdG * 8, ldg, r2(m), r4(n), nK, 0, 0);
     // C = G Aᵀ (upper blocks)
     this.ex.gemmNT(fwdG * 8, ldg, fwdA * 8, nK, fwdC * 8, ldc, r2(m), r4(m), nK, 1, 0);
-    if (D) {
-      for (let i = 0; i < m; i++) {
-        const ci = fwdC + i * ldc;
-        const oi = oOff + i * oStride;
+    // Row by row through out and D (large arrays); the mirrored entries are read from the
+    // small C in the module's memory.
+    for (let i = 0; i < m; i++) {
+      const ci = fwdC + i * ldc;
+      const oi = oOff + i * oStride;
+      if (D) {
         const di = dOff + i * m;
-        out[oi + i] = f64[ci + i] + D[di + i];
-        for (let j = i + 1; j < m; j++) {
-          const v = f64[ci + j];
-          out[oi + j] = v + D[di + j];
-          out[oOff + j * oStride + i] = v + D[dOff + j * m + i];
-        }
-      }
-    } else {
-      for (let i = 0; i < m; i++) {
-        const ci = fwdC + i * ldc;
-        const oi = oOff + i * oStride;
-        for (let j = i; j < m; j++) {
-          const v = f64[ci + j];
-          out[oi + j] = v;
-          out[oOff + j * oStride + i] = v;
-        }
+        for (let j = 0; j < i; j++) out[oi + j] = f64[fwdC + j * ldc + i] + D[di + j];
+        for (let j = i; j < m; j++) out[oi + j] = f64[ci + j] + D[di + j];
+      } else {
+        for (let j = 0; j < i; j++) out[oi + j] = f64[fwdC + j * ldc + i];
+        for (let j = i; j < m; j++) out[oi + j] = f64[ci + j];
       }
     }
   }

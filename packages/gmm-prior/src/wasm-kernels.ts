@@ -36,6 +36,8 @@ interface Exports {
     Z: number,
     SS: number,
   ): void;
+  trsv6: Exports['trsv8'];
+  trsv4: Exports['trsv8'];
   trsvTasks(T: number, ntask: number, ldx: number, D: number, Z: number): void;
   syrk(V: number, m: number, Dp: number, S: number): void;
   moments(Sig: number, Vk: number, W: number, nk: number, D: number, Dp: number, Phi: number): void;
@@ -214,7 +216,7 @@ export class WasmKernels {
     const { K, D } = this;
     const ldx = n + (n & 1);
     if (pts) this.uploadTransposed(pts, n);
-    const nblk = n >> 3;
+    const nblk = ldx >> 3; // blocks of eight (the zero column of an odd count included)
     const D8 = 8 * D;
     for (let k = 0; k < K; k++) {
       if (nblk > 0) {
@@ -230,9 +232,25 @@ export class WasmKernels {
         );
       }
     }
-    // The remaining points: (cluster, pair of points) tasks, four side by side.
+    // The remaining 6 or 4 points: one block per cluster; 2 points: (cluster, pair of points)
+    // tasks, four side by side.
     const p0 = nblk * 8;
-    if (p0 < ldx) {
+    const rem = ldx - p0;
+    if (rem === 6 || rem === 4) {
+      const kern = rem === 6 ? this.ex.trsv6 : this.ex.trsv4;
+      for (let k = 0; k < K; k++) {
+        kern(
+          this.offL + k * D8 * D,
+          this.offMu + k * D8,
+          this.offX + 8 * p0,
+          ldx,
+          1,
+          D,
+          this.offZ,
+          this.offSS + 8 * (k * ldx + p0),
+        );
+      }
+    } else if (rem === 2) {
       const t = this.i32;
       const to = this.offT / 4;
       let nt = 0;

@@ -9,14 +9,15 @@
 import { F64, Fn, I32, moduleBytes, V128 } from './emit.js';
 
 /**
- * `trsv8(L, mu, X, ldx, nblk, D, Z, SS)`: for one cluster (lower Cholesky factor L `[D, D]`,
- * mean mu `[D]`) and `nblk` blocks of eight points stored transposed (X `[D, ldx]`, point p in
- * column p), ss_p = ||L⁻¹ (x_p − mu)||² by forward substitution, written to SS `[8·nblk]`.
- * Per point: s = x_i − mu_i; s −= L_ij z_j (j = 0..i−1, in order); z_i = s / L_ii;
- * ss += z_i². Z is scratch `[D, 8]`.
+ * `trsv{2nv}(L, mu, X, ldx, nblk, D, Z, SS)` (trsv8, trsv6, trsv4): for one cluster (lower
+ * Cholesky factor L `[D, D]`, mean mu `[D]`) and `nblk` blocks of 2·nv points stored transposed
+ * (X `[D, ldx]`, point p in column p), ss_p = ||L⁻¹ (x_p − mu)||² by forward substitution,
+ * written to SS `[2·nv·nblk]`. Per point: s = x_i − mu_i; s −= L_ij z_j (j = 0..i−1, in
+ * order); z_i = s / L_ii; ss += z_i². Rows i and i+1 run together (the terms j < i share the
+ * loads of z_j). Z is scratch `[D, 2·nv]`.
  */
-function trsv8(): Fn {
-  const f = new Fn('trsv8', [I32, I32, I32, I32, I32, I32, I32, I32]);
+function trsv(nv: number): Fn {
+  const f = new Fn(`trsv${2 * nv}`, [I32, I32, I32, I32, I32, I32, I32, I32]);
   const [L, mu, X, ldx, nblk, D, Z, SS] = [0, 1, 2, 3, 4, 5, 6, 7];
   const b = f.local(I32);
   const i = f.local(I32);
@@ -33,9 +34,11 @@ function trsv8(): Fn {
   const l0 = f.local(V128);
   const l1 = f.local(V128);
   const zt = f.local(V128);
-  const s0 = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
-  const s1 = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
-  const ss = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
+  const vecs = () => Array.from({ length: nv }, () => f.local(V128));
+  const s0 = vecs();
+  const s1 = vecs();
+  const ss = vecs();
+  const zrow = 16 * nv; // bytes of one row of Z
   f.get(ldx).i32(3).shl().set(ldx8);
   f.get(D).i32(3).shl().set(D8);
   f.get(D).i32(1).sub().set(D1);
@@ -48,7 +51,7 @@ function trsv8(): Fn {
       .add()
       .load64Splat(8 * di)
       .set(m);
-    for (let v = 0; v < 4; v++) {
+    for (let v = 0; v < nv; v++) {
       xoff();
       f.v128Load(16 * v)
         .get(m)
@@ -59,7 +62,7 @@ function trsv8(): Fn {
   /** z_row = s / L[row, row] (at lp + off), stored at zi (+ zoff), ss += z². */
   const finish = (sv: number[], loff: number, zoff: number) => {
     f.get(lp).load64Splat(loff).set(l0);
-    for (let v = 0; v < 4; v++) {
+    for (let v = 0; v < nv; v++) {
       f.get(sv[v]).get(l0).f64x2Div().set(sv[v]);
       f.get(zi)
         .get(sv[v])
@@ -73,8 +76,8 @@ function trsv8(): Fn {
     () => f.get(nblk),
     1,
     () => {
-      for (let v = 0; v < 4; v++) f.v128Zero().set(ss[v]);
-      f.get(X).get(b).i32(64).mul().add().set(xi);
+      for (let v = 0; v < nv; v++) f.v128Zero().set(ss[v]);
+      f.get(X).get(b).i32(zrow).mul().add().set(xi);
       f.get(L).set(rowL);
       f.get(Z).set(zi);
       // Rows i and i+1 together: the terms j < i share the loads of z_j.
@@ -93,21 +96,21 @@ function trsv8(): Fn {
             f.loop(() => {
               f.get(lp).load64Splat().set(l0);
               f.get(lp).get(D8).add().load64Splat().set(l1);
-              for (let v = 0; v < 4; v++) {
+              for (let v = 0; v < nv; v++) {
                 f.get(zj)
                   .v128Load(16 * v)
                   .set(zt);
                 f.get(s0[v]).get(l0).get(zt).f64x2Mul().f64x2Sub().set(s0[v]);
                 f.get(s1[v]).get(l1).get(zt).f64x2Mul().f64x2Sub().set(s1[v]);
               }
-              f.get(zj).i32(64).add().set(zj);
+              f.get(zj).i32(zrow).add().set(zj);
               f.get(lp).i32(8).add().tee(lp).get(lend).ltS().brIf(0);
             });
           });
           // lp = rowL + 8i: row i ends; row i+1 takes its term j = i, then ends.
           finish(s0, 0, 0);
           f.get(lp).get(D8).add().load64Splat().set(l1);
-          for (let v = 0; v < 4; v++) {
+          for (let v = 0; v < nv; v++) {
             f.get(s1[v])
               .get(l1)
               .get(zi)
@@ -117,8 +120,11 @@ function trsv8(): Fn {
               .set(s1[v]);
           }
           f.get(lp).get(D8).add().set(lp);
-          finish(s1, 8, 64);
-          f.get(zi).i32(128).add().set(zi);
+          finish(s1, 8, zrow);
+          f.get(zi)
+            .i32(2 * zrow)
+            .add()
+            .set(zi);
           f.get(xi).get(ldx8).get(ldx8).add().add().set(xi);
           f.get(rowL).get(D8).get(D8).add().add().set(rowL);
         },
@@ -133,7 +139,7 @@ function trsv8(): Fn {
           f.get(lp).get(lend).geS().brIf(0);
           f.loop(() => {
             f.get(lp).load64Splat().set(l0);
-            for (let v = 0; v < 4; v++) {
+            for (let v = 0; v < nv; v++) {
               f.get(s0[v])
                 .get(l0)
                 .get(zj)
@@ -142,16 +148,16 @@ function trsv8(): Fn {
                 .f64x2Sub()
                 .set(s0[v]);
             }
-            f.get(zj).i32(64).add().set(zj);
+            f.get(zj).i32(zrow).add().set(zj);
             f.get(lp).i32(8).add().tee(lp).get(lend).ltS().brIf(0);
           });
         });
         finish(s0, 0, 0);
       });
-      for (let v = 0; v < 4; v++) {
+      for (let v = 0; v < nv; v++) {
         f.get(SS)
           .get(b)
-          .i32(64)
+          .i32(zrow)
           .mul()
           .add()
           .get(ss[v])
@@ -549,5 +555,8 @@ function peak(): Fn {
 
 /** The module: memory (initially 16 pages = 1 MiB, grown by the host) and the kernels. */
 export function kernelModule(): Uint8Array {
-  return moduleBytes([trsv8(), trsvTasks(), syrk(), moments(), prep(), peak()], 16);
+  return moduleBytes(
+    [trsv(4), trsvTasks(), syrk(), moments(), prep(), peak(), trsv(3), trsv(2)],
+    16,
+  );
 }

@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { findBlock, type Sample } from '@visuomotor/contracts';
+import { findBlock, type Policy, type Sample } from '@visuomotor/contracts';
 import { LinearGaussianPolicy } from '@visuomotor/mujoco-agent';
 import type { GpsAlgorithm, IterationRecord } from './algorithm-types.js';
 import {
@@ -338,7 +338,7 @@ async function runLoop(
       });
       if (isPolicyAlgorithm(algorithm) && algorithm.sampleWithPolicy()) {
         // On-policy sampling: the global policy, in-process.
-        const policy = algorithm.policy();
+        const policy = rolloutPolicy(algorithm.policy(), agent);
         const batch: Sample[] = [];
         for (const seed of seeds[m]) {
           if (options.signal?.aborted) throw aborted(runDir);
@@ -379,7 +379,7 @@ async function runLoop(
     const policyDistances: (number | null)[] = [];
     const tPolicyRollouts = performance.now();
     if (isPolicyAlgorithm(algorithm)) {
-      const policy = algorithm.policy();
+      const policy = rolloutPolicy(algorithm.policy(), agent);
       for (let m = 0; m < M; m++) {
         const s = await agent.agent.sample(policy, m, { seed: experiment.seed, noiseScale: 0 });
         policyDistances.push(finalDistance(agent, s));
@@ -453,6 +453,20 @@ async function runLoop(
     evaluation = await evaluateAlgorithm(runDir, experiment, agent, algorithm, options);
   }
   return { runDir, iterations: end, metrics: readMetrics(runDir), evaluation };
+}
+
+/**
+ * The policy as the agent runs it: a policy on the state x_t (the small full-state network of
+ * trajectory pretraining, `dO` = dX ≠ the agent's dO) gets x_t as its observation.
+ */
+export function rolloutPolicy(policy: Policy, agent: TrainerAgent): Policy {
+  const a = agent.agent;
+  const dO = (policy as Partial<{ dO: number }>).dO;
+  if (dO === undefined || dO === a.dO || dO !== a.dX) return policy;
+  return {
+    dU: policy.dU,
+    act: (x, _o, t, noise, out) => policy.act(x, x, t, noise, out),
+  };
 }
 
 function fmt(x: number): string {

@@ -88,7 +88,8 @@ const tiny = (extra: Partial<ExperimentDefinition> = {}): ExperimentDefinition =
     minStepMult: 0.01,
     maxStepMult: 10,
     policyPrior: 'constant',
-    pretrainIterations: 1,
+    // Two iterations with the state network (its rollouts read x_t), then the CNN.
+    pretrainIterations: 2,
   },
   policy: {
     network: {

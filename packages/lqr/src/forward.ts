@@ -173,7 +173,20 @@ export function forwardRaw(
       const sn = so + nn;
       const co = t * dX * dX;
       if (simd) {
-        simd.symABAt(Fm, fo, sigma, so, sigma, sn, n, dynCovar, co, storedDynamics ? t : -1);
+        simd.symABAt(
+          Fm,
+          fo,
+          sigma,
+          so,
+          sigma,
+          sn,
+          n,
+          dynCovar,
+          co,
+          storedDynamics ? t : -1,
+          true,
+          t > 0,
+        );
       } else {
         symABAt(Fm, fo, dX, n, sigma, so, sc.G, sigma, sn, n);
         for (let i = 0; i < dX; i++) {

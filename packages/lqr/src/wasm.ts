@@ -148,6 +148,8 @@ export class LqrSimd {
   private readonly stepFm: number;
   /** Number of steps held by the last {@link loadDynamics}. */
   private stored = 0;
+  /** The last {@link symABAt} kept its result as the next B's leading block. */
+  private kept = false;
 
   constructor(
     mod: WasmModule,
@@ -309,7 +311,11 @@ export class LqrSimd {
    * (n = dX + dU), out `[dX, dX]` at `oOff` with row stride `oStride`: upper triangle computed,
    * lower mirrored, then D `[dX, dX]` at `dOff` added when given. As {@link symABAt} (which
    * reads B by columns where this reads it by rows: the same for a symmetric B). With `t` ≥ 0
-   * the stored Fm_t of step t ({@link loadDynamics}) is used and `A` is not read.
+   * the stored Fm_t of step t ({@link loadDynamics}) is used and `A` is not read. For the
+   * forward pass's chain of steps: `keep` keeps the result (with D) in the module as the
+   * leading `[dX, dX]` block of the next call's B; `chained` says that this call's B has the
+   * previous call's result as that block (as sigma_t's state block is), which is then not
+   * read when the previous call kept it.
    */
   symABAt(
     A: Float64Array,
@@ -322,9 +328,14 @@ export class LqrSimd {
     D: Float64Array | null = null,
     dOff = 0,
     t = -1,
+    keep = false,
+    chained = false,
   ): void {
     const { dX: m, n, nK, f64 } = this;
     const { fwdB, fwdG, fwdC } = this;
+    // The previous call (with keep) left its result, which is B's leading [dX, dX] block, in
+    // place: copy only the rest of B.
+    const chainIn = chained && this.kept;
     let fwdA = this.fwdA;
     if (t >= 0 && t < this.stored) fwdA = this.stFm + t * this.stepFm;
     else {
@@ -337,7 +348,7 @@ export class LqrSimd {
     for (let j = 0; j < n; j++) {
       const s = bOff + j * n;
       const d = fwdB + j * nK;
-      for (let k = 0; k < n; k++) f64[d + k] = B[s + k];
+      for (let k = chainIn && j < m ? m : 0; k < n; k++) f64[d + k] = B[s + k];
     }
     const ldg = r4(n);
     const ldc = r4(m);
@@ -358,6 +369,11 @@ export class LqrSimd {
         for (let j = 0; j < i; j++) out[oi + j] = f64[fwdC + j * ldc + i];
         for (let j = i; j < m; j++) out[oi + j] = f64[ci + j];
       }
+      if (keep) {
+        const bi = fwdB + i * nK;
+        for (let j = 0; j < m; j++) f64[bi + j] = out[oi + j];
+      }
     }
+    this.kept = keep;
   }
 }

@@ -47,6 +47,7 @@ export class GaussFitJointPrior {
   readonly quirks: Readonly<GaussFitQuirks>;
   private readonly mean: Float64Array;
   private readonly diff: Float64Array;
+  private readonly dw: Float64Array;
   private readonly emp: Float64Array;
   private readonly sigma: Float64Array;
   private readonly cond: GaussianConditioner;
@@ -76,6 +77,7 @@ export class GaussFitJointPrior {
     this.quirks = Object.freeze({ ...DEFAULT_GAUSS_FIT_QUIRKS, ...quirks });
     this.mean = new Float64Array(D);
     this.diff = new Float64Array(N * D);
+    this.dw = new Float64Array(N * D);
     this.emp = new Float64Array(D * D);
     this.sigma = new Float64Array(D * D);
     this.cond = new GaussianConditioner(nA, nB);
@@ -125,15 +127,39 @@ export class GaussFitJointPrior {
       const o = i * D;
       for (let a = 0; a < D; a++) diff[o + a] = pts[o + a] - mean[a];
     }
-    // empsig = diffᵀ diag(w) diff, upper triangle then mirrored (= symmetrised).
-    emp.fill(0);
+    // empsig = diffᵀ diag(w) diff, upper triangle then mirrored (= symmetrised): entry (a, b)
+    // is Σ_i (diff_ia·w_i)·diff_ib summed over i in order from 0, four entries of a row at a
+    // time with the sums in registers.
+    const dw = this.dw;
     for (let i = 0; i < N; i++) {
       const o = i * D;
       const w = dwts[i];
-      for (let a = 0; a < D; a++) {
-        const da = diff[o + a] * w;
-        const ro = a * D;
-        for (let b = a; b < D; b++) emp[ro + b] += da * diff[o + b];
+      for (let a = 0; a < D; a++) dw[o + a] = diff[o + a] * w;
+    }
+    for (let a = 0; a < D; a++) {
+      const ro = a * D;
+      let b = a;
+      for (; b + 3 < D; b += 4) {
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let o = 0; o < N * D; o += D) {
+          const da = dw[o + a];
+          s0 += da * diff[o + b];
+          s1 += da * diff[o + b + 1];
+          s2 += da * diff[o + b + 2];
+          s3 += da * diff[o + b + 3];
+        }
+        emp[ro + b] = s0;
+        emp[ro + b + 1] = s1;
+        emp[ro + b + 2] = s2;
+        emp[ro + b + 3] = s3;
+      }
+      for (; b < D; b++) {
+        let s0 = 0;
+        for (let o = 0; o < N * D; o += D) s0 += dw[o + a] * diff[o + b];
+        emp[ro + b] = s0;
       }
     }
     const { mu0, Phi, m, n0 } = prior;

@@ -4,6 +4,12 @@ import type { TaskCondition, TaskSpec } from '../task.js';
  * The 3-link swimmer: three 1 m capsules (radius 0.1 m) joined by two hinges, moving in the
  * plane through a viscous, dense fluid (MuJoCo's inertia-based fluid model). The root has two
  * slide joints and a hinge, so q = [x, y, heading, joint1, joint2].
+ *
+ * Motor gear 30 (torque limit ±1, so at most 30 N·m). With the earlier gear 150, sinusoidal
+ * torques of amplitude 0.1–0.3 (periods 1–3 s) already drove the joints to their ±100° limits,
+ * so exploration noise of the full range mostly produced joint-limit impacts, which the fitted
+ * linear dynamics cannot capture; gear 30 scales the range down 5×. Open loop, a ±1 travelling
+ * wave (90° or 57° between the joints, period 3 s) moves the centre of mass 0.2–0.7 m in 10 s.
  */
 const xml = `<mujoco model="swimmer">
   <compiler angle="radian"/>
@@ -36,8 +42,8 @@ const xml = `<mujoco model="swimmer">
     </body>
   </worldbody>
   <actuator>
-    <motor name="joint1" joint="joint1" gear="150"/>
-    <motor name="joint2" joint="joint2" gear="150"/>
+    <motor name="joint1" joint="joint1" gear="30"/>
+    <motor name="joint2" joint="joint2" gear="30"/>
   </actuator>
 </mujoco>`;
 

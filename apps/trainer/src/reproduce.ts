@@ -10,13 +10,16 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VisuomotorError } from '@visuomotor/contracts';
+import { type Agent, type VectorLayout, VisuomotorError } from '@visuomotor/contracts';
+import { defaultRuntime } from './algorithms.js';
 import type { ExperimentDefinition } from './experiment.js';
 import { EXPERIMENTS } from './experiments/index.js';
+import { swimmerDistanceTravelled } from './experiments/swimmer.js';
 import { runIlqgBaseline } from './ilqg-baseline.js';
 import { lineChart, svgToPng } from './plots/index.js';
 import type { Series } from './plots/svg.js';
 import { readMetrics } from './run-dir.js';
+import type { Runtime } from './runtime.js';
 import { evaluate, train } from './train.js';
 
 /** Methods compared in Figure 4. */
@@ -24,6 +27,19 @@ export type Figure4Method = 'gmm' | 'noprior' | 'ilqg';
 
 /** Tasks of Figure 4. */
 export const FIGURE4_TASKS = ['peg2d', 'peg3d', 'swimmer'] as const;
+
+/**
+ * What a task's curve measures: `'distance'`, the final end-effector distance to the target
+ * (smaller is better; the trainer's metric), or `'travelled'`, the swimmer's forward
+ * displacement of the centre of mass over the rollout ({@link swimmerDistanceTravelled}; larger
+ * is better).
+ */
+export type Figure4Metric = 'distance' | 'travelled';
+
+/** The metric of a task: `'travelled'` for the swimmer, `'distance'` otherwise. */
+export function figure4Metric(task: string): Figure4Metric {
+  return task === 'swimmer' ? 'travelled' : 'distance';
+}
 
 /** One run of the comparison. */
 export interface Figure4Job {
@@ -52,6 +68,12 @@ export interface Figure4JobResult extends Figure4Job {
   /** Success threshold of the experiment (m), null if none. */
   successDistance: number | null;
   /**
+   * What `curve[].distance`, `perCondition` and `finalDistance` hold (see
+   * {@link Figure4Metric}). Absent in results written before the field existed: the final
+   * end-effector distance (for the swimmer then the nose's distance from the origin).
+   */
+  metric?: Figure4Metric;
+  /**
    * Set when training stopped early with an error (e.g. the dual search found no
    * positive-definite Q_uu): the message and the iterations completed; the curve and the final
    * distances are those of the last checkpoint.
@@ -63,7 +85,7 @@ export interface Figure4JobResult extends Figure4Job {
 export const FIGURE4_ITERATIONS: Record<string, Record<Figure4Method, number>> = {
   peg2d: { gmm: 10, noprior: 10, ilqg: 15 },
   peg3d: { gmm: 15, noprior: 15, ilqg: 15 },
-  swimmer: { gmm: 6, noprior: 6, ilqg: 10 },
+  swimmer: { gmm: 20, noprior: 20, ilqg: 20 },
 };
 
 /** Seeds of the comparison. */
@@ -120,6 +142,49 @@ function mean(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
+/** The state layout of an experiment's agent (creates and disposes one agent). */
+async function stateLayoutOf(experiment: ExperimentDefinition): Promise<VectorLayout> {
+  const a = await defaultRuntime.createAgent({ experiment, workers: 1 });
+  try {
+    return a.agent.stateLayout;
+  } finally {
+    await a.agent.dispose();
+  }
+}
+
+/** One recorded controller rollout: its condition, noise scale and distance travelled. */
+interface RecordedRollout {
+  condition: number;
+  noiseScale: number;
+  travelled: number;
+}
+
+/**
+ * The default runtime, with every rollout of the agent recorded (condition, noise scale and
+ * {@link swimmerDistanceTravelled}) into `out`, in the order the trainer draws them.
+ */
+export function recordingRuntime(out: RecordedRollout[]): Runtime {
+  return {
+    ...defaultRuntime,
+    async createAgent(ctx) {
+      const a = await defaultRuntime.createAgent(ctx);
+      const inner = a.agent;
+      const layout = inner.stateLayout;
+      const agent: Agent = Object.create(inner);
+      agent.sample = async (policy, condition, options) => {
+        const s = await inner.sample(policy, condition, options);
+        out.push({
+          condition,
+          noiseScale: options.noiseScale ?? 1,
+          travelled: swimmerDistanceTravelled(s, layout),
+        });
+        return s;
+      };
+      return { ...a, agent, sampleMany: undefined };
+    },
+  };
+}
+
 /**
  * Run one job and write its result into `resultsDir` (the training run goes to
  * `resultsDir/runs/`, which is replaced if a previous attempt left it).
@@ -130,12 +195,25 @@ export async function runFigure4Job(
 ): Promise<Figure4JobResult> {
   mkdirSync(resultsDir, { recursive: true });
   const experiment = figure4Experiment(job.task, job.method);
+  const metric = figure4Metric(job.task);
   const t0 = performance.now();
   let result: Figure4JobResult;
   if (job.method === 'ilqg') {
-    const r = await runIlqgBaseline(experiment, { iterations: job.iterations });
+    // Swimmer: the distance travelled of every iteration's noiseless rollout, per condition.
+    const layout = metric === 'travelled' ? await stateLayoutOf(experiment) : null;
+    const travelled: number[][] = [];
+    const r = await runIlqgBaseline(experiment, {
+      iterations: job.iterations,
+      onIteration: (rec, s) => {
+        if (!layout) return;
+        travelled[rec.condition] ??= [];
+        travelled[rec.condition][rec.iteration] = swimmerDistanceTravelled(s, layout);
+      },
+    });
+    const value = (m: number, it: number) =>
+      metric === 'travelled' ? travelled[m][it] : (r.history[m][it].distance ?? Number.NaN);
     const curve = r.history[0].map((_, it) => {
-      const per = r.history.map((h) => h[it].distance ?? Number.NaN);
+      const per = r.history.map((_h, m) => value(m, it));
       return { samples: it, distance: mean(per), perCondition: per };
     });
     result = {
@@ -143,13 +221,21 @@ export async function runFigure4Job(
       samplesPerIteration: 0,
       seconds: (performance.now() - t0) / 1000,
       curve,
-      finalDistance: r.finalDistance.map((d) => d ?? Number.NaN),
+      finalDistance:
+        layout !== null
+          ? r.finalRollouts.map((s) => swimmerDistanceTravelled(s, layout))
+          : r.finalDistance.map((d) => d ?? Number.NaN),
       successDistance: experiment.success?.distance ?? null,
+      metric,
     };
   } else {
     const out = join(resultsDir, 'runs', jobFile(job).replace(/\.json$/, ''));
     rmSync(out, { recursive: true, force: true });
     let error: Figure4JobResult['error'];
+    // Swimmer: every rollout's distance travelled, recorded as the trainer draws it.
+    const trained: RecordedRollout[] = [];
+    const evaluated: RecordedRollout[] = [];
+    const travelled = metric === 'travelled';
     try {
       await train(experiment, {
         iterations: job.iterations,
@@ -157,31 +243,47 @@ export async function runFigure4Job(
         out,
         workers: 1,
         plots: false,
+        ...(travelled ? { runtime: recordingRuntime(trained) } : {}),
       });
     } catch (err) {
       if (!existsSync(join(out, 'config.json'))) throw err;
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       error = { message, iterationsCompleted: 0 };
     }
-    const ev = await evaluate(out, { plots: false });
+    const ev = await evaluate(out, {
+      plots: false,
+      ...(travelled ? { runtime: recordingRuntime(evaluated) } : {}),
+    });
     const metrics = readMetrics(out);
     const N = experiment.samples;
+    const M = experiment.conditions.train.length;
     const curve: Figure4JobResult['curve'] = [];
     const done = error ? ev.iteration : job.iterations;
     if (error) error.iterationsCompleted = done;
+    // The noisy rollouts, iteration by iteration (M conditions × N samples, condition-major).
+    const noisy = trained.filter((r) => r.noiseScale !== 0);
     for (let it = 0; it < done; it++) {
-      const per = metrics
-        .filter((l) => l.iteration === it)
-        .map((l) => (l.distance === null ? Number.NaN : l.distance));
+      const per = travelled
+        ? Array.from({ length: M }, (_, m) =>
+            mean(noisy.slice((it * M + m) * N, (it * M + m + 1) * N).map((r) => r.travelled)),
+          )
+        : metrics
+            .filter((l) => l.iteration === it)
+            .map((l) => (l.distance === null ? Number.NaN : l.distance));
       curve.push({ samples: it * N, distance: mean(per), perCondition: per });
     }
+    // The evaluation's noiseless rollouts are the last M recorded.
+    const finalTravelled = evaluated.filter((r) => r.noiseScale === 0).slice(-M);
     result = {
       ...job,
       samplesPerIteration: N,
       seconds: (performance.now() - t0) / 1000,
       curve,
-      finalDistance: ev.conditions.map((c) => c.distance ?? Number.NaN),
+      finalDistance: travelled
+        ? finalTravelled.map((r) => r.travelled)
+        : ev.conditions.map((c) => c.distance ?? Number.NaN),
       successDistance: experiment.success?.distance ?? null,
+      metric,
       ...(error ? { error } : {}),
     };
   }
@@ -205,7 +307,7 @@ export const PAPER_CLAIMS: Record<string, string> = {
   peg3d:
     'Paper: with the GMM prior the peg is inserted (distance below 0.1, with a 0.5-long peg) within a few hundred samples, where prior methods fail; without the prior more samples are needed; iLQG with the true model is the reference. Ours: 7-DoF PR2-like arm, 0.3 m peg, 10 cm deep hole, distance = mean over the peg tip and base of the distance to the inserted pose; success ≤ 0.06 m (the peg at least 4 cm into the hole).',
   swimmer:
-    'Paper: the swimmer learns to swim forward (distance travelled) from a few hundred samples with the GMM prior. Ours: distance of the nose from the origin at the last step (larger is better).',
+    'Paper: the swimmer learns to swim forward (distance travelled) from a few hundred samples with the GMM prior, and learns worse without it (20 samples per iteration); iLQG with the true model is the reference. Ours: 3-link swimmer, 2 conditions (body bent at rest), 10 s (T = 200 at 20 Hz); distance travelled = x of the centre of mass at the last step minus at the first (larger is better; no success threshold).',
 };
 
 const METHOD_LABEL: Record<Figure4Method, string> = {
@@ -280,9 +382,16 @@ export async function writeFigure4Report(o: Figure4ReportOptions): Promise<strin
   for (const task of tasks) {
     const rs = o.results.filter((r) => r.task === task);
     const isSwimmer = task === 'swimmer';
-    const yLabel = isSwimmer
-      ? 'distance of the nose from the start (m)'
-      : 'final distance to target (m)';
+    // Results written before `metric` existed hold the final distance (for the swimmer: of the
+    // nose from the origin).
+    const travelled = rs.every((r) => r.metric === 'travelled');
+    const yLabel = travelled
+      ? 'distance travelled by the centre of mass (m)'
+      : isSwimmer
+        ? 'distance of the nose from the origin (m)'
+        : 'final distance to target (m)';
+    const what = travelled ? 'distance travelled' : 'final distance';
+    const nConditions = rs[0]?.finalDistance.length ?? 0;
     const series: Series[] = [];
     let ilqgFinal: number | null = null;
     for (const method of ['gmm', 'noprior'] as const) {
@@ -318,7 +427,7 @@ export async function writeFigure4Report(o: Figure4ReportOptions): Promise<strin
     const il = rs.find((r) => r.method === 'ilqg');
     if (il) ilqgFinal = mean(il.finalDistance);
     const svg = lineChart({
-      title: `${task}: ${isSwimmer ? 'distance travelled' : 'final distance to target'} vs samples per condition`,
+      title: `${task}: ${travelled ? 'distance travelled' : isSwimmer ? 'nose distance from the origin' : 'final distance to target'} vs samples per condition`,
       xLabel: 'samples per condition',
       yLabel,
       series,
@@ -340,7 +449,7 @@ export async function writeFigure4Report(o: Figure4ReportOptions): Promise<strin
     md.push('');
     const succ = rs[0]?.successDistance;
     md.push(
-      `| method | seeds | samples/iter/cond | iterations | samples per cond | final distance (mean ± sd over seeds) | per seed (mean over 4 conditions) | conditions solved${succ ? ` (≤ ${succ} m)` : ''} | samples per cond until every condition's samples are within the threshold (per seed) | wall time per run |`,
+      `| method | seeds | samples/iter/cond | iterations | samples per cond | ${what} (mean ± sd over seeds) | per seed (mean over ${nConditions} condition${nConditions === 1 ? '' : 's'}) | conditions solved${succ ? ` (≤ ${succ} m)` : ''} | samples per cond until every condition's samples are within the threshold (per seed) | wall time per run |`,
     );
     md.push('|---|---|---|---|---|---|---|---|---|---|');
     for (const method of ['gmm', 'noprior', 'ilqg'] as const) {
@@ -385,7 +494,7 @@ export async function writeFigure4Report(o: Figure4ReportOptions): Promise<strin
         return v.length === runs.length ? f3(mean(v)) : '';
       };
       md.push(
-        '<details><summary>Distance of the sampled rollouts against samples per condition (mean over seeds and conditions)</summary>',
+        `<details><summary>${travelled ? 'Distance travelled by' : 'Distance of'} the sampled rollouts against samples per condition (mean over seeds and conditions)</summary>`,
       );
       md.push('');
       md.push('| samples per cond | GMM prior | no prior |');

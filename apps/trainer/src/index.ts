@@ -62,6 +62,7 @@ export {
   reacher,
   swimmer,
 } from './experiments/index.js';
+export { swimmerCentreOfMass, swimmerDistanceTravelled } from './experiments/swimmer.js';
 export {
   type IlqgBaselineOptions,
   type IlqgBaselineResult,
@@ -97,9 +98,11 @@ export {
   type Figure4Job,
   type Figure4JobResult,
   type Figure4Method,
+  type Figure4Metric,
   type Figure4ReportOptions,
   figure4Experiment,
   figure4Jobs,
+  figure4Metric,
   readFigure4Results,
   runFigure4Job,
   writeFigure4Report,

@@ -97,67 +97,70 @@ export function forwardRaw(
     const mo = t * n;
     const ko = t * dU * dX;
     const po = t * dU * dU;
-    // sigma_xu = S Kᵀ, sigma_ux = (K S) = its transpose (S symmetric); 2 x 2 blocks.
-    for (let i = 0; i < dX; i += 2) {
-      const two = i + 1 < dX;
-      const s0 = so + i * n;
-      const s1 = two ? s0 + n : s0;
-      for (let a = 0; a < dU; a += 2) {
-        const twoA = a + 1 < dU;
-        const k0 = ko + a * dX;
-        const k1 = twoA ? k0 + dX : k0;
-        let x00 = 0;
-        let x01 = 0;
-        let x10 = 0;
-        let x11 = 0;
-        for (let j = 0; j < dX; j++) {
-          const p0 = sigma[s0 + j];
-          const p1 = sigma[s1 + j];
-          const q0 = K[k0 + j];
-          const q1 = K[k1 + j];
-          x00 += p0 * q0;
-          x01 += p0 * q1;
-          x10 += p1 * q0;
-          x11 += p1 * q1;
-        }
-        sigma[s0 + dX + a] = x00;
-        sigma[so + (dX + a) * n + i] = x00;
-        if (twoA) {
-          sigma[s0 + dX + a + 1] = x01;
-          sigma[so + (dX + a + 1) * n + i] = x01;
-        }
-        if (two) {
-          sigma[s1 + dX + a] = x10;
-          sigma[so + (dX + a) * n + i + 1] = x10;
+    if (simd) simd.controlBlocks(K, ko, polCovar, po, sigma, so, t > 0);
+    else {
+      // sigma_xu = S Kᵀ, sigma_ux = (K S) = its transpose (S symmetric); 2 x 2 blocks.
+      for (let i = 0; i < dX; i += 2) {
+        const two = i + 1 < dX;
+        const s0 = so + i * n;
+        const s1 = two ? s0 + n : s0;
+        for (let a = 0; a < dU; a += 2) {
+          const twoA = a + 1 < dU;
+          const k0 = ko + a * dX;
+          const k1 = twoA ? k0 + dX : k0;
+          let x00 = 0;
+          let x01 = 0;
+          let x10 = 0;
+          let x11 = 0;
+          for (let j = 0; j < dX; j++) {
+            const p0 = sigma[s0 + j];
+            const p1 = sigma[s1 + j];
+            const q0 = K[k0 + j];
+            const q1 = K[k1 + j];
+            x00 += p0 * q0;
+            x01 += p0 * q1;
+            x10 += p1 * q0;
+            x11 += p1 * q1;
+          }
+          sigma[s0 + dX + a] = x00;
+          sigma[so + (dX + a) * n + i] = x00;
           if (twoA) {
-            sigma[s1 + dX + a + 1] = x11;
-            sigma[so + (dX + a + 1) * n + i + 1] = x11;
+            sigma[s0 + dX + a + 1] = x01;
+            sigma[so + (dX + a + 1) * n + i] = x01;
+          }
+          if (two) {
+            sigma[s1 + dX + a] = x10;
+            sigma[so + (dX + a) * n + i + 1] = x10;
+            if (twoA) {
+              sigma[s1 + dX + a + 1] = x11;
+              sigma[so + (dX + a + 1) * n + i + 1] = x11;
+            }
           }
         }
       }
-    }
-    // sigma_uu = (K S) Kᵀ + polCovar, two columns at a time
-    for (let a = 0; a < dU; a++) {
-      const ua = so + (dX + a) * n;
-      let b = 0;
-      for (; b + 1 < dU; b += 2) {
-        const k0 = ko + b * dX;
-        const k1 = k0 + dX;
-        let s0 = 0;
-        let s1 = 0;
-        for (let j = 0; j < dX; j++) {
-          const x = sigma[ua + j];
-          s0 += x * K[k0 + j];
-          s1 += x * K[k1 + j];
+      // sigma_uu = (K S) Kᵀ + polCovar, two columns at a time
+      for (let a = 0; a < dU; a++) {
+        const ua = so + (dX + a) * n;
+        let b = 0;
+        for (; b + 1 < dU; b += 2) {
+          const k0 = ko + b * dX;
+          const k1 = k0 + dX;
+          let s0 = 0;
+          let s1 = 0;
+          for (let j = 0; j < dX; j++) {
+            const x = sigma[ua + j];
+            s0 += x * K[k0 + j];
+            s1 += x * K[k1 + j];
+          }
+          sigma[ua + dX + b] = s0 + polCovar[po + a * dU + b];
+          sigma[ua + dX + b + 1] = s1 + polCovar[po + a * dU + b + 1];
         }
-        sigma[ua + dX + b] = s0 + polCovar[po + a * dU + b];
-        sigma[ua + dX + b + 1] = s1 + polCovar[po + a * dU + b + 1];
-      }
-      if (b < dU) {
-        const kb = ko + b * dX;
-        let s0 = 0;
-        for (let j = 0; j < dX; j++) s0 += sigma[ua + j] * K[kb + j];
-        sigma[ua + dX + b] = s0 + polCovar[po + a * dU + b];
+        if (b < dU) {
+          const kb = ko + b * dX;
+          let s0 = 0;
+          for (let j = 0; j < dX; j++) s0 += sigma[ua + j] * K[kb + j];
+          sigma[ua + dX + b] = s0 + polCovar[po + a * dU + b];
+        }
       }
     }
     // mu_u = K mu_x + k
@@ -185,7 +188,7 @@ export function forwardRaw(
           co,
           storedDynamics ? t : -1,
           true,
-          t > 0,
+          true,
         );
       } else {
         symABAt(Fm, fo, dX, n, sigma, so, sc.G, sigma, sn, n);

@@ -159,6 +159,55 @@ describe.skipIf(!wasmSimdAvailable())('WebAssembly SIMD kernels', () => {
     });
   }
 
+  for (const [dX, dU] of sizes) {
+    it(`forward pass: wasm and JS kernels agree (dX=${dX}, dU=${dU})`, () => {
+      const T = 6;
+      const n = dX + dU;
+      const Fm = rand(T * dX * n).map((v) => 0.4 * v);
+      const dynCovar = new Float64Array(T * dX * dX);
+      for (let t = 0; t < T; t++) dynCovar.set(spd(dX), t * dX * dX);
+      const polCovar = new Float64Array(T * dU * dU);
+      for (let t = 0; t < T; t++) polCovar.set(spd(dU), t * dU * dU);
+      const controller = {
+        T,
+        dX,
+        dU,
+        K: rand(T * dU * dX),
+        k: rand(T * dU),
+        polCovar,
+        cholPolCovar: new Float64Array(T * dU * dU),
+        invPolCovar: new Float64Array(T * dU * dU),
+      };
+      const dynamics = {
+        T,
+        dX,
+        dU,
+        Fm,
+        fv: rand(T * dX),
+        dynCovar,
+        x0mu: rand(dX),
+        x0sigma: spd(dX),
+      };
+      const scW = forwardScratch(dX, dU);
+      expect(scW.simd).not.toBeNull();
+      // twice, so that the second pass starts with the state the first one left
+      forward(controller, dynamics, zeroMarginals(T, dX, dU), scW);
+      const mW = forward(controller, dynamics, zeroMarginals(T, dX, dU), scW);
+      const mJ = forward(controller, dynamics, zeroMarginals(T, dX, dU), {
+        G: new Float64Array(dX * n),
+        simd: null,
+      });
+      const s = maxAbs(mJ.sigma);
+      for (let i = 0; i < mJ.sigma.length; i++) {
+        expect(Math.abs(mW.sigma[i] - mJ.sigma[i])).toBeLessThan(1e-12 * s);
+      }
+      const sm = maxAbs(mJ.mu);
+      for (let i = 0; i < mJ.mu.length; i++) {
+        expect(Math.abs(mW.mu[i] - mJ.mu[i])).toBeLessThan(1e-12 * sm);
+      }
+    });
+  }
+
   it('repeated calls of one instance give identical results (the zero padding stays zero)', () => {
     const dX = 5;
     const dU = 2;

@@ -141,6 +141,9 @@ export class LqrSimd {
   private readonly fwdB: number;
   private readonly fwdG: number;
   private readonly fwdC: number;
+  private readonly fwdK: number;
+  private readonly fwdUX: number;
+  private readonly fwdUU: number;
   /** Stored dynamics: Fm_tᵀ padded to `[r2(n), r2(dX)]`, Fm_t to `[r4(dX), r2(n)]` per step. */
   private readonly stFmT: number;
   private readonly stFm: number;
@@ -177,6 +180,9 @@ export class LqrSimd {
     this.fwdB = take(r4(n) * this.nK);
     this.fwdG = take(r2(dX) * r4(n));
     this.fwdC = take(r2(dX) * r4(dX));
+    this.fwdK = take(r4(dU) * this.mK);
+    this.fwdUX = take(r2(dU) * r4(dX));
+    this.fwdUU = take(r2(dU) * r4(dU));
     this.stepFmT = r2(n) * this.mK;
     this.stepFm = r4(dX) * this.nK;
     this.stFmT = take(T * this.stepFmT);
@@ -303,6 +309,64 @@ export class LqrSimd {
         out[oa + b] += v;
         out[oOff + b * n + a] += v;
       }
+    }
+  }
+
+  /**
+   * The control blocks of the forward pass's sigma_t (n = dX + dU, sigma_t `[n, n]` at `so`
+   * whose state block S is set): sigma_ux = K S, sigma_xu = its transpose, sigma_uu =
+   * (K S) Kᵀ + polCovar, for K `[dU, dX]` at `ko` and polCovar `[dU, dU]` at `po`. S is kept
+   * in the module as the leading block of the next {@link symABAt}'s B; it is read from sigma
+   * unless `chained` and the previous {@link symABAt} kept it there.
+   */
+  controlBlocks(
+    K: Float64Array,
+    ko: number,
+    polCovar: Float64Array,
+    po: number,
+    sigma: Float64Array,
+    so: number,
+    chained: boolean,
+  ): void {
+    const { dX: m, dU, n, nK, mK, f64 } = this;
+    const { fwdB, fwdK, fwdUX, fwdUU } = this;
+    if (!(chained && this.kept)) {
+      for (let i = 0; i < m; i++) {
+        const s = so + i * n;
+        const d = fwdB + i * nK;
+        for (let j = 0; j < m; j++) f64[d + j] = sigma[s + j];
+      }
+      this.kept = true;
+    }
+    // Zero what the products read beyond S (column dX when dX is odd, and the rows below S up
+    // to a multiple of 4); symABAt copies those entries of B in again.
+    for (let i = 0; i < r4(m); i++) {
+      const d = fwdB + i * nK;
+      if (i >= m) for (let j = 0; j < mK; j++) f64[d + j] = 0;
+      else if (mK > m) f64[d + m] = 0;
+    }
+    for (let a = 0; a < dU; a++) {
+      const s = ko + a * m;
+      const d = fwdK + a * mK;
+      for (let j = 0; j < m; j++) f64[d + j] = K[s + j];
+    }
+    const ldux = r4(m);
+    const lduu = r4(dU);
+    // UX[a, i] = Σ_j K[a, j] S[i, j]
+    this.ex.gemmNT(fwdK * 8, mK, fwdB * 8, nK, fwdUX * 8, ldux, r2(dU), r4(m), mK, 0, 0);
+    // UU[a, b] = Σ_j UX[a, j] K[b, j]
+    this.ex.gemmNT(fwdUX * 8, ldux, fwdK * 8, mK, fwdUU * 8, lduu, r2(dU), r4(dU), mK, 0, 0);
+    for (let i = 0; i < m; i++) {
+      const oi = so + i * n + m;
+      for (let a = 0; a < dU; a++) sigma[oi + a] = f64[fwdUX + a * ldux + i];
+    }
+    for (let a = 0; a < dU; a++) {
+      const oa = so + (m + a) * n;
+      const ua = fwdUX + a * ldux;
+      for (let i = 0; i < m; i++) sigma[oa + i] = f64[ua + i];
+      const uu = fwdUU + a * lduu;
+      const pa = po + a * dU;
+      for (let b = 0; b < dU; b++) sigma[oa + m + b] = f64[uu + b] + polCovar[pa + b];
     }
   }
 

@@ -4,8 +4,6 @@
  * operations of the scalar JavaScript kernels in `gmm.ts` in the same order, so both paths
  * give bit-identical results; the JavaScript kernels are used wherever WebAssembly SIMD is
  * unavailable.
- *
- * @internal
  */
 import { WASM_KERNELS_BASE64 } from './wasm-kernels-bytes.js';
 
@@ -62,6 +60,8 @@ function decodeBase64(s: string): Uint8Array {
 /**
  * The compiled kernel module, or null when WebAssembly SIMD is not available (decided once;
  * `redetect` decides again, for tests).
+ *
+ * @internal
  */
 export function kernelModule(redetect = false): WasmModule | null {
   if (compiled !== undefined && !redetect) return compiled;
@@ -87,8 +87,10 @@ export function wasmSimdAvailable(): boolean {
 const align16 = (bytes: number) => (bytes + 15) & ~15;
 
 /**
- * One kernel instance with its own memory (one per mixture: the factors uploaded for a
- * mixture stay valid across the many small E-steps of prior evaluations).
+ * Kernel instance with its own memory; {@link WasmKernels.shared} is the one all mixtures of a
+ * thread use (uploads tagged with their owner and version).
+ *
+ * @internal
  */
 export class WasmKernels {
   private readonly ex: Exports;

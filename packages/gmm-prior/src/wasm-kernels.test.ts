@@ -211,6 +211,10 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('falls back to the JavaScript kernels when WebAssembly SIMD is unavailable', () => {
+    // A WebAssembly without SIMD rejects the module.
+    vi.stubGlobal('WebAssembly', { validate: () => false });
+    expect(kernelModule(true)).toBeNull();
+    expect(new Gmm().usesWasm).toBe(false);
     vi.stubGlobal('WebAssembly', undefined);
     expect(kernelModule(true)).toBeNull();
     const g = new Gmm();

@@ -1,6 +1,7 @@
 import type { LinearGaussianController } from '@visuomotor/contracts';
 import { LqrNonFiniteError } from './errors.js';
 import { checkController } from './validate.js';
+import type { LqrSimd } from './wasm.js';
 import type { TrajectoryMarginals } from './workspace.js';
 
 /** Scratch of the KL routines: P `[dU, dU]`, Y `[dU, dX+dU]`, Z `[dU, dX]`, v `[dU]`. */
@@ -278,7 +279,8 @@ export function trajDistrKlSelf(
 
 /**
  * @internal Step t of {@link trajDistrKlSelf} (needs only mu_t, sigma_t): lets the dual search
- * evaluate the KL inside the forward pass while sigma_t is still in cache.
+ * evaluate the KL inside the forward pass while sigma_t is still in cache. `simd`: the
+ * forward pass's SIMD kernels, called back per step, whose memory holds Σ_x of sigma_t.
  */
 export function klSelfAt(
   t: number,
@@ -287,6 +289,7 @@ export function klSelfAt(
   prevC: LinearGaussianController,
   s: KlScratch,
   prevCache?: PrevKlCache,
+  simd?: LqrSimd | null,
 ): number {
   const { dX, dU } = marg;
   const n = dX + dU;
@@ -323,34 +326,38 @@ export function klSelfAt(
     for (let i = 0; i < dX; i++) v += Kd[ka + i] * mu[mo + i];
     r[a] = v;
   }
-  // Z = ΔK Σ_x  [dU, dX]: Z[a, j] = ΔK_a · Σ_x[j, :] (Σ_x symmetric), 2 x 2 dot blocks.
-  for (let a = 0; a < dU; a += 2) {
-    const twoA = a + 1 < dU;
-    const k0 = a * dX;
-    const k1 = twoA ? k0 + dX : k0;
-    for (let j = 0; j < dX; j += 2) {
-      const twoJ = j + 1 < dX;
-      const s0 = so + j * n;
-      const s1 = twoJ ? s0 + n : s0;
-      let z00 = 0;
-      let z01 = 0;
-      let z10 = 0;
-      let z11 = 0;
-      for (let i = 0; i < dX; i++) {
-        const p0 = Kd[k0 + i];
-        const p1 = Kd[k1 + i];
-        const q0 = sigma[s0 + i];
-        const q1 = sigma[s1 + i];
-        z00 += p0 * q0;
-        z01 += p0 * q1;
-        z10 += p1 * q0;
-        z11 += p1 * q1;
-      }
-      Z[k0 + j] = z00;
-      if (twoJ) Z[k0 + j + 1] = z01;
-      if (twoA) {
-        Z[k1 + j] = z10;
-        if (twoJ) Z[k1 + j + 1] = z11;
+  // Z = ΔK Σ_x  [dU, dX]: Z[a, j] = ΔK_a · Σ_x[j, :] (Σ_x symmetric), 2 x 2 dot blocks, or
+  // by the SIMD kernel from the Σ_x it holds inside the forward pass.
+  if (simd) simd.deltaKSigma(Kd, Z);
+  else {
+    for (let a = 0; a < dU; a += 2) {
+      const twoA = a + 1 < dU;
+      const k0 = a * dX;
+      const k1 = twoA ? k0 + dX : k0;
+      for (let j = 0; j < dX; j += 2) {
+        const twoJ = j + 1 < dX;
+        const s0 = so + j * n;
+        const s1 = twoJ ? s0 + n : s0;
+        let z00 = 0;
+        let z01 = 0;
+        let z10 = 0;
+        let z11 = 0;
+        for (let i = 0; i < dX; i++) {
+          const p0 = Kd[k0 + i];
+          const p1 = Kd[k1 + i];
+          const q0 = sigma[s0 + i];
+          const q1 = sigma[s1 + i];
+          z00 += p0 * q0;
+          z01 += p0 * q1;
+          z10 += p1 * q0;
+          z11 += p1 * q1;
+        }
+        Z[k0 + j] = z00;
+        if (twoJ) Z[k0 + j + 1] = z01;
+        if (twoA) {
+          Z[k1 + j] = z10;
+          if (twoJ) Z[k1 + j + 1] = z11;
+        }
       }
     }
   }

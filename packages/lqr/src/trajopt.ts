@@ -181,7 +181,8 @@ export function trajOptUpdate(input: TrajOptInput): TrajOptResult {
     usePrevDistr,
     scratch,
     klStep: (t) => {
-      ws.kl[t] = klSelfAt(t, ws.marg, ws.ctrl, prev, scratch, cache);
+      // forwardRaw uses ws.fwd.simd (sized for this workspace); its memory holds Σ_x of step t
+      ws.kl[t] = klSelfAt(t, ws.marg, ws.ctrl, prev, scratch, cache, ws.fwd.simd);
     },
   };
   ws.prepareDynamics(d.Fm);

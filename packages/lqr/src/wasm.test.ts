@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
+import { forwardRaw } from './forward.js';
 import { backward, controllerKlCost, controllerKlTerms, forward, forwardScratch } from './index.js';
 import { addSymFromChol, cholUpperRows, symABAt, transposeInto } from './kernels.js';
+import { klScratch, klSelfAt } from './kl.js';
 import { makeRandn, pr2Problem } from './pr2-problem.js';
 import { KlConstrainedLqr } from './trajopt.js';
 import { simdKernels, wasmSimdAvailable } from './wasm.js';
@@ -205,6 +207,54 @@ describe.skipIf(!wasmSimdAvailable())('WebAssembly SIMD kernels', () => {
       for (let i = 0; i < mJ.mu.length; i++) {
         expect(Math.abs(mW.mu[i] - mJ.mu[i])).toBeLessThan(1e-12 * sm);
       }
+    });
+  }
+
+  for (const [dX, dU] of sizes) {
+    it(`per-step KL inside the forward pass: wasm and JS agree (dX=${dX}, dU=${dU})`, () => {
+      const T = 5;
+      const n = dX + dU;
+      const ctrl = () => {
+        const polCovar = new Float64Array(T * dU * dU);
+        const chol = new Float64Array(T * dU * dU);
+        const R = new Float64Array(dU * dU);
+        for (let t = 0; t < T; t++) {
+          const P = spd(dU);
+          polCovar.set(P, t * dU * dU);
+          cholUpperRows(P, dU, R);
+          chol.set(R, t * dU * dU);
+        }
+        return {
+          T,
+          dX,
+          dU,
+          K: rand(T * dU * dX),
+          k: rand(T * dU),
+          polCovar,
+          cholPolCovar: chol,
+          invPolCovar: new Float64Array(T * dU * dU),
+        };
+      };
+      const newC = ctrl();
+      const prevC = ctrl();
+      const Fm = rand(T * dX * n).map((v) => 0.4 * v);
+      const dynCovar = new Float64Array(T * dX * dX);
+      for (let t = 0; t < T; t++) dynCovar.set(spd(dX), t * dX * dX);
+      const d = { T, dX, dU, Fm, fv: rand(T * dX), dynCovar, x0mu: rand(dX), x0sigma: spd(dX) };
+      const run = (useSimd: boolean) => {
+        const m = zeroMarginals(T, dX, dU);
+        const sc = useSimd ? forwardScratch(dX, dU) : { G: new Float64Array(dX * n), simd: null };
+        const kl = new Float64Array(T);
+        const ks = klScratch(dX, dU);
+        forwardRaw(newC, d, m.mu, m.sigma, sc, T, dX, dU, (t) => {
+          kl[t] = klSelfAt(t, m, newC, prevC, ks, undefined, sc.simd);
+        });
+        return kl;
+      };
+      const kW = run(true);
+      const kJ = run(false);
+      for (let t = 0; t < T; t++)
+        expect(Math.abs(kW[t] - kJ[t])).toBeLessThan(1e-11 * Math.abs(kJ[t]));
     });
   }
 

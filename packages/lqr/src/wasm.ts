@@ -144,6 +144,8 @@ export class LqrSimd {
   private readonly fwdK: number;
   private readonly fwdUX: number;
   private readonly fwdUU: number;
+  private readonly fwdKd: number;
+  private readonly fwdZ: number;
   /** Stored dynamics: Fm_tᵀ padded to `[r2(n), r2(dX)]`, Fm_t to `[r4(dX), r2(n)]` per step. */
   private readonly stFmT: number;
   private readonly stFm: number;
@@ -183,6 +185,8 @@ export class LqrSimd {
     this.fwdK = take(r4(dU) * this.mK);
     this.fwdUX = take(r2(dU) * r4(dX));
     this.fwdUU = take(r2(dU) * r4(dU));
+    this.fwdKd = take(r4(dU) * this.mK);
+    this.fwdZ = take(r2(dU) * r4(dX));
     this.stepFmT = r2(n) * this.mK;
     this.stepFm = r4(dX) * this.nK;
     this.stFmT = take(T * this.stepFmT);
@@ -367,6 +371,27 @@ export class LqrSimd {
       const uu = fwdUU + a * lduu;
       const pa = po + a * dU;
       for (let b = 0; b < dU; b++) sigma[oa + m + b] = f64[uu + b] + polCovar[pa + b];
+    }
+  }
+
+  /**
+   * Z = Kd Σ_x (Z[a, j] = Kd_a · Σ_x[j, :]) for Kd `[dU, dX]` and the state block Σ_x of the
+   * sigma_t of the last {@link controlBlocks} (valid until the next {@link symABAt}: the
+   * forward pass's per-step callback). Z `[dU, dX]`.
+   */
+  deltaKSigma(Kd: Float64Array, Z: Float64Array): void {
+    const { dX: m, dU, nK, mK, f64, fwdB, fwdKd, fwdZ } = this;
+    for (let a = 0; a < dU; a++) {
+      const s = a * m;
+      const d = fwdKd + a * mK;
+      for (let j = 0; j < m; j++) f64[d + j] = Kd[s + j];
+    }
+    const ldz = r4(m);
+    this.ex.gemmNT(fwdKd * 8, mK, fwdB * 8, nK, fwdZ * 8, ldz, r2(dU), r4(m), mK, 0, 0);
+    for (let a = 0; a < dU; a++) {
+      const s = fwdZ + a * ldz;
+      const d = a * m;
+      for (let j = 0; j < m; j++) Z[d + j] = f64[s + j];
     }
   }
 

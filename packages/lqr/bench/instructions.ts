@@ -1,10 +1,15 @@
 /**
  * Deterministic workload for instruction counting (wall-clock time is noisy on the shared
- * machine): `node --conditions=@visuomotor/source --import tsx bench/instructions.ts CASE N`
- * runs 3 warm-up calls and then N calls of CASE (`backward`, `forward` or `update`, the
- * workloads of `lqr.*.pr2` in bench/index.ts). Run it under
- * `valgrind --tool=callgrind` for two values of N; the difference of the totals divided by
- * the difference of N is the instruction count of one call, free of start-up and JIT costs.
+ * machine): runs 3 warm-up calls and then N calls of CASE (`backward`, `forward` or `update`,
+ * the workloads of `lqr.*.pr2` in bench/index.ts). Bundle it (so that no TypeScript transform
+ * is counted) and run it under callgrind with synchronous compilation, for two values of N:
+ *
+ *   esbuild bench/instructions.ts --bundle --platform=node --format=esm \
+ *     --conditions=@visuomotor/source --outfile=/tmp/instr.mjs
+ *   valgrind --tool=callgrind node --single-threaded /tmp/instr.mjs update 1   # and ... 6
+ *
+ * The difference of the totals divided by the difference of N is the instruction count of one
+ * call, free of start-up and compilation.
  */
 import {
   backward,

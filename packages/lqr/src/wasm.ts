@@ -7,10 +7,10 @@
  * and are used wherever WebAssembly SIMD is unavailable; the two differ only in the order of
  * the floating-point sums.
  *
- * One instance per problem size (dX, dU), shared by every workspace of that size: its memory
- * is allocated once and never grows, so the views taken at construction stay valid.
+ * Each workspace owns one instance (with room for its padded dynamics); forward scratch made
+ * on its own shares one instance per problem size. Memory is allocated once and never grows,
+ * so the views taken at construction stay valid.
  *
- * @internal
  * @packageDocumentation
  */
 import { LQR_WASM_BASE64 } from './wasm-kernels-bytes.js';
@@ -103,7 +103,8 @@ export function setLqrKernels(k: LqrKernels): void {
 }
 
 /**
- * The SIMD kernels for (dX, dU) under the current choice, or null for the JavaScript ones.
+ * @internal The SIMD kernels for (dX, dU) under the current choice, or null for the JavaScript
+ * ones.
  * With `T` > 0 a new instance that can also hold the padded dynamics of T steps
  * ({@link LqrSimd.loadDynamics}; one per workspace); without, an instance shared by every
  * caller of that size that copies the dynamics of each step as it goes.
@@ -125,7 +126,7 @@ export function simdKernels(dX: number, dU: number, T = 0): LqrSimd | null {
 const r2 = (x: number) => x + (x & 1);
 const r4 = (x: number) => (x + 3) & ~3;
 
-/** The SIMD products for one problem size (see the module comment). */
+/** @internal The SIMD products for one problem size (see the module comment). */
 export class LqrSimd {
   private readonly ex: Exports;
   private readonly f64: Float64Array;

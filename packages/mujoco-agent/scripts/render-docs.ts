@@ -29,6 +29,7 @@ const gains: Record<TaskName, [number, number]> = {
   peg3d: [300, 10],
   swimmer: [0, 0],
   'reacher-vision': [2, 0.02],
+  'reacher-vision-distractors': [2, 0.02],
   'peg2d-vision': [60, 2],
 };
 

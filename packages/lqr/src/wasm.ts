@@ -113,7 +113,14 @@ export function simdKernels(dX: number, dU: number, T = 0): LqrSimd | null {
   if (mode === 'js') return null;
   const mod = kernelModule();
   if (!mod) return null;
-  if (T > 0) return new LqrSimd(mod, dX, dU, T);
+  if (T > 0) {
+    try {
+      return new LqrSimd(mod, dX, dU, T);
+    } catch {
+      // e.g. no room for a memory this large: the JavaScript kernels need no extra copy
+      return null;
+    }
+  }
   const key = `${dX},${dU}`;
   let s = instances.get(key);
   if (!s) {

@@ -58,6 +58,7 @@ describe('visuomotor experiment schema', () => {
     expect(message(e6)).toMatch(/^experiment\.policy\.fcOnlyIterations: expected no such field/);
     const e7 = clone(base);
     e7.algorithm.pretrainIterations = 0;
+    e7.policy.pretrainNetwork = { hidden: [8], iterations: 5, batchSize: 8, lr: 1e-3 };
     expect(message(e7)).toMatch(
       /^experiment\.policy\.pretrainNetwork: expected no pretrainNetwork/,
     );

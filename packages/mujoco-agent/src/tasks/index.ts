@@ -4,11 +4,7 @@ import { peg2dVision, peg2dVisionTask } from './peg2d-vision.js';
 import { peg3d } from './peg3d.js';
 import { pointmass } from './pointmass.js';
 import { reacher } from './reacher.js';
-import {
-  reacherVision,
-  reacherVisionDistractors,
-  reacherVisionTask,
-} from './reacher-vision.js';
+import { reacherVision, reacherVisionDistractors, reacherVisionTask } from './reacher-vision.js';
 import { swimmer } from './swimmer.js';
 import type { VisionTask } from './vision.js';
 

@@ -263,7 +263,10 @@ function policyGpsOptions(inputs: AlgorithmInputs, opt: PolicyOptimizerTf): Poli
     minStepMult: alg.minStepMult,
     maxStepMult: alg.maxStepMult,
     policyOptimizer: opt,
-    policyPrior: { type: alg.policyPrior ?? 'gmm' },
+    policyPrior:
+      alg.policyPrior === 'constant' && alg.policyPriorStrength !== undefined
+        ? { type: 'constant', strength: alg.policyPriorStrength }
+        : { type: alg.policyPrior ?? 'gmm' },
     ...(alg.initNu !== undefined ? { initNu: alg.initNu } : {}),
     ...(alg.sampleOnPolicy !== undefined ? { sampleOnPolicy: alg.sampleOnPolicy } : {}),
     ...(alg.pretrainIterations !== undefined ? { pretrainIterations: alg.pretrainIterations } : {}),

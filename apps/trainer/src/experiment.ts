@@ -154,6 +154,11 @@ export interface PolicyGpsSettings {
   /** Policy prior: `'gmm'` (default, the reference's) or `'constant'`. */
   policyPrior?: 'gmm' | 'constant';
   /**
+   * Strength s of the constant policy prior (Φ = s·blockdiag(I_dX, 1e-5·I_dU), n0 = s; a ridge
+   * on the policy linearisation's gains). Only with `policyPrior: 'constant'`. Default 1e-4.
+   */
+  policyPriorStrength?: number;
+  /**
    * Trajectory-only pretraining: the first `pretrainIterations` iterations update the
    * controllers by the KL-bounded LQR step alone (no policy), then the policy phase starts as an
    * iteration 0. Default 0.
@@ -422,6 +427,7 @@ const policyGpsFields = {
   initNu: opt(positive),
   sampleOnPolicy: opt(bool()),
   policyPrior: opt(literal('gmm', 'constant')),
+  policyPriorStrength: opt(positive),
   pretrainIterations: opt(num({ integer: true, min: 0 })),
 };
 
@@ -453,6 +459,13 @@ const algorithm: Check<AlgorithmConfig> = (v, path) => {
   })(v, path);
   if (a.minStepMult > a.maxStepMult) {
     fail(`${path}.maxStepMult`, `a number >= minStepMult (${a.minStepMult})`, a.maxStepMult);
+  }
+  if (a.type !== 'trajopt' && a.policyPriorStrength !== undefined && a.policyPrior !== 'constant') {
+    fail(
+      `${path}.policyPriorStrength`,
+      "no policyPriorStrength without policyPrior 'constant'",
+      a.policyPriorStrength,
+    );
   }
   return a;
 };

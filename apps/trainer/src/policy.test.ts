@@ -58,6 +58,18 @@ describe('policy experiment schema', () => {
     const e10 = clone(b);
     e10.algorithm.pretrainIterations = 1.5;
     expect(message(e10)).toMatch(/^experiment\.algorithm\.pretrainIterations: expected/);
+    const e11 = clone(EXPERIMENTS['peg2d-mdgps']);
+    e11.algorithm.policyPriorStrength = 0;
+    expect(message(e11)).toMatch(/^experiment\.algorithm\.policyPriorStrength: expected/);
+    const e12 = clone(EXPERIMENTS['peg2d-mdgps']);
+    e12.algorithm.policyPrior = 'gmm';
+    e12.algorithm.policyPriorStrength = 1;
+    expect(message(e12)).toMatch(
+      /^experiment\.algorithm\.policyPriorStrength: expected no policyPriorStrength without policyPrior 'constant'/,
+    );
+    const e13 = clone(EXPERIMENTS['peg2d-mdgps']);
+    e13.algorithm.policyPriorStrength = 0.01;
+    expect(validateExperiment(e13).algorithm).toMatchObject({ policyPriorStrength: 0.01 });
   });
 
   it('keeps ν of the built-in BADMM experiments bounded while the policy is far off', () => {

@@ -18,7 +18,7 @@ import {
   cholUpperRows,
   solveUpper,
   solveUpperT,
-  symSubAtA,
+  symAddProd,
 } from './kernels.js';
 import { pyF } from './pyfmt.js';
 import { checkController, checkCost, checkDynamics } from './validate.js';
@@ -613,16 +613,16 @@ export function backwardSweep(
     for (let a = 0; a < dU; a++) ctrl.k[t * dU + a] = -ctrl.k[t * dU + a];
     for (let i = 0; i < dU * dX; i++) ctrl.K[ko + i] = KTerm[i];
     solveUpperT(R, 0, dU, ctrl.K, ko, dX, dX);
-    // Keep Y = R⁻ᵀ Q_ux: in the fast path Q_xu K = −Yᵀ Y.
-    if (!general) for (let i = 0; i < dU * dX; i++) ws.UX[i] = ctrl.K[ko + i];
     solveUpper(R, 0, dU, ctrl.K, ko, dX, dX);
     for (let i = 0; i < dU * dX; i++) ctrl.K[ko + i] = -ctrl.K[ko + i];
     // Value function.
     if (!general) {
-      // Vxx = Qxx + Qxu K, then symmetrised (P = Qxu K in the scratch W).
-      // Vxx = Q_xx + Q_xu K = Q_xx − Yᵀ Y (exactly symmetric, as the reference's symmetrised
-      // value), upper triangle in 2 x 2 blocks over the rows of Y.
-      symSubAtA(ws.UX, dU, dX, Qtt, n, Vxx, ws.KQ);
+      // Vxx = Q_xx + Q_xu K, symmetrised, Vx = Q_x + Q_xu k: the reference's form. Not the
+      // equal Q_xx − YᵀY (Y = R⁻ᵀ Q_ux): at a large eta Q is dominated by the previous
+      // controller's KL terms, Vxx is a cancellation of O(eps·|Q_xx|) residue, and the YᵀY
+      // form's residue (through an ill-conditioned R) drives the next Q_uu indefinite long
+      // before the reference's does (regression test in large-eta.test.ts).
+      symAddProd(Qtt, n, dX, dU, ctrl.K, ko, Vxx, ws.KQ);
       for (let i = 0; i < dX; i++) {
         const qi = i * n;
         let s = 0;

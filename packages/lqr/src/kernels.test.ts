@@ -5,7 +5,7 @@ import {
   cholUpperRows,
   npSum,
   symABAt,
-  symSubAtA,
+  symAddProd,
   transposeInto,
 } from './kernels.js';
 import { makeRandn } from './pr2-problem.js';
@@ -67,20 +67,26 @@ describe('kernels', () => {
     expect(cholUpperRows(B, 2, new Float64Array(4))).toBe(2);
   });
 
-  it('symSubAtA gives Q − YᵀY', () => {
-    const k = 3;
-    const m = 5;
-    const Y = Float64Array.from({ length: k * m }, randn);
-    const Q = Float64Array.from({ length: m * 7 }, randn);
-    const V = new Float64Array(m * m);
-    symSubAtA(Y, k, m, Q, 7, V, new Float64Array(m * k));
-    for (let i = 0; i < m; i++)
-      for (let j = i; j < m; j++) {
-        let s = Q[i * 7 + j];
-        for (let a = 0; a < k; a++) s -= Y[a * m + i] * Y[a * m + j];
-        expect(V[i * m + j]).toBeCloseTo(s, 12);
-        expect(V[j * m + i]).toBe(V[i * m + j]);
-      }
+  it('symAddProd gives ½(W + Wᵀ), W = Q_xx + Q_xu K, entry by entry as numpy forms it', () => {
+    for (const [m, k] of [
+      [5, 3],
+      [4, 2],
+      [26, 7],
+      [1, 1],
+    ]) {
+      const s = m + k + 1;
+      const Q = Float64Array.from({ length: (m + k) * s }, randn);
+      const K = Float64Array.from({ length: 2 + k * m }, randn);
+      const V = new Float64Array(m * m);
+      symAddProd(Q, s, m, k, K, 2, V, new Float64Array(m * k));
+      const W = (i: number, j: number) => {
+        let p = 0;
+        for (let a = 0; a < k; a++) p += Q[i * s + m + a] * K[2 + a * m + j];
+        return Q[i * s + j] + p;
+      };
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < m; j++) expect(V[i * m + j]).toBe(0.5 * (W(i, j) + W(j, i)));
+    }
   });
 
   it('npSum is numpy’s pairwise summation', () => {

@@ -367,61 +367,86 @@ export function solveUpper(
 }
 
 /**
- * V = Q − Yᵀ Y for Y `[k, m]` contiguous and Q the leading m x m block of a matrix with row
- * stride `qStride`; V `[m, m]` (upper triangle in 2 x 2 dot blocks over Yᵀ, mirrored).
- * `YT` is `[m, k]` scratch.
+ * The reference's value update, V = ½ (W + Wᵀ) with W = Q_xx + Q_xu K: Q `[m + k, ·]` with row
+ * stride `qStride` (Q_xx its leading m x m block, Q_xu the k columns after it, read from rows
+ * 0..m−1 only), K `[k, m]` contiguous at `kOff`; V `[m, m]`. Each entry is formed as numpy
+ * forms it, W_ij = Q_ij + Σ_a Q_xu[i, a] K[a, j], then 0.5 (W_ij + W_ji): no Schur complement
+ * is re-associated, so under heavy cancellation (Q ≈ the previous controller's KL terms at a
+ * huge eta) V carries the rounding of the reference's form. Upper triangle computed, mirrored.
+ * `KT` is `[m, k]` scratch (Kᵀ, so both products are contiguous dots).
  */
-export function symSubAtA(
-  Y: Float64Array,
-  k: number,
-  m: number,
+export function symAddProd(
   Q: Float64Array,
   qStride: number,
+  m: number,
+  k: number,
+  K: Float64Array,
+  kOff: number,
   V: Float64Array,
-  YT: Float64Array,
+  KT: Float64Array,
 ): void {
   for (let a = 0; a < k; a++) {
-    const ya = a * m;
-    for (let i = 0; i < m; i++) YT[i * k + a] = Y[ya + i];
+    const ka = kOff + a * m;
+    for (let i = 0; i < m; i++) KT[i * k + a] = K[ka + i];
   }
+  // 2 x 2 blocks of the upper triangle: per a, 8 loads feed the 8 dots of the block's W_ij and
+  // W_ji (each dot summed in order a = 0..k−1, so the result is that of the plain loops).
   for (let i = 0; i < m; i += 2) {
     const two = i + 1 < m;
-    const x0 = i * k;
-    const x1 = two ? x0 + k : x0;
+    const ui0 = i * qStride + m;
+    const ui1 = two ? ui0 + qStride : ui0;
+    const ti0 = i * k;
+    const ti1 = two ? ti0 + k : ti0;
     for (let j = i; j < m; j += 2) {
       const twoJ = j + 1 < m;
-      const y0 = j * k;
-      const y1 = twoJ ? y0 + k : y0;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
+      const uj0 = j * qStride + m;
+      const uj1 = twoJ ? uj0 + qStride : uj0;
+      const tj0 = j * k;
+      const tj1 = twoJ ? tj0 + k : tj0;
+      let a00 = 0;
+      let a01 = 0;
+      let a10 = 0;
+      let a11 = 0;
+      let b00 = 0;
+      let b01 = 0;
+      let b10 = 0;
+      let b11 = 0;
       for (let a = 0; a < k; a++) {
-        const p0 = YT[x0 + a];
-        const p1 = YT[x1 + a];
-        const q0 = YT[y0 + a];
-        const q1 = YT[y1 + a];
-        s00 += p0 * q0;
-        s01 += p0 * q1;
-        s10 += p1 * q0;
-        s11 += p1 * q1;
+        const pi0 = Q[ui0 + a];
+        const pi1 = Q[ui1 + a];
+        const pj0 = Q[uj0 + a];
+        const pj1 = Q[uj1 + a];
+        const ki0 = KT[ti0 + a];
+        const ki1 = KT[ti1 + a];
+        const kj0 = KT[tj0 + a];
+        const kj1 = KT[tj1 + a];
+        a00 += pi0 * kj0;
+        a01 += pi0 * kj1;
+        a10 += pi1 * kj0;
+        a11 += pi1 * kj1;
+        b00 += pj0 * ki0;
+        b01 += pj0 * ki1;
+        b10 += pj1 * ki0;
+        b11 += pj1 * ki1;
       }
-      let v = Q[i * qStride + j] - s00;
+      const qi = i * qStride;
+      const qj = j * qStride;
+      let v = 0.5 * (Q[qi + j] + a00 + (Q[qj + i] + b00));
       V[i * m + j] = v;
       V[j * m + i] = v;
       if (twoJ) {
-        v = Q[i * qStride + j + 1] - s01;
+        v = 0.5 * (Q[qi + j + 1] + a01 + (Q[qj + qStride + i] + b10));
         V[i * m + j + 1] = v;
         V[(j + 1) * m + i] = v;
       }
       if (two) {
         if (j > i) {
-          v = Q[(i + 1) * qStride + j] - s10;
+          v = 0.5 * (Q[qi + qStride + j] + a10 + (Q[qj + i + 1] + b01));
           V[(i + 1) * m + j] = v;
           V[j * m + i + 1] = v;
         }
         if (twoJ) {
-          v = Q[(i + 1) * qStride + j + 1] - s11;
+          v = 0.5 * (Q[qi + qStride + j + 1] + a11 + (Q[qj + qStride + i + 1] + b11));
           V[(i + 1) * m + j + 1] = v;
           V[(j + 1) * m + i + 1] = v;
         }

@@ -1,6 +1,6 @@
 /**
  * Host side of the WebAssembly SIMD (f64x2) kernels of the mixture's E- and M-steps (the
- * module is generated from `wasm/kernels.ts` into `wasm-kernels-bytes.ts`). Each lane does the
+ * module is assembled from `wasm/kernels.wat` into `wasm-kernels-bytes.ts`). Each lane does the
  * operations of the scalar JavaScript kernels in `gmm.ts` in the same order, so both paths
  * give bit-identical results; the JavaScript kernels are used wherever WebAssembly SIMD is
  * unavailable.

@@ -1,7 +1,7 @@
 ;; WebAssembly SIMD (f64x2) kernel of @visuomotor/lqr: the O(n³) products of the backward pass
 ;; (Fmᵀ Vxx Fm through the Cholesky factor of Vxx) and of the forward pass (Fm Σ Fmᵀ) are both
 ;; written as products C = A Bᵀ of row-major operands whose rows are contiguous in k.
-;; Assembled by wasm/build.ts into src/wasm-kernels-bytes.ts; the host side is src/wasm.ts.
+;; Assembled by `pnpm build:wasm` (scripts/wat-to-ts.mjs at the repository root) into src/wasm-kernels-bytes.ts; the host side is src/wasm.ts.
 (module
   (import "env" "memory" (memory 1))
 

@@ -5,22 +5,11 @@
  * give bit-identical results; the JavaScript kernels are used wherever WebAssembly SIMD is
  * unavailable.
  */
+import { compileWasmModule, type WasmMemory, type WasmModule, wasmApi } from '@visuomotor/linalg';
 import { WASM_KERNELS_BASE64 } from './wasm-kernels-bytes.js';
 
 /** Which kernels a {@link Gmm} uses: `'auto'` (WebAssembly SIMD when available), `'js'`, `'wasm'`. */
 export type GmmKernels = 'auto' | 'js' | 'wasm';
-
-/** The slice of the WebAssembly JS API used here (the Node typings lack it without DOM). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-type WasmModule = object;
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (mod: WasmModule, imports: object) => { exports: object };
-}
 
 interface Exports {
   memory: WasmMemory;
@@ -45,18 +34,6 @@ interface Exports {
 
 let compiled: WasmModule | null | undefined;
 
-function decodeBase64(s: string): Uint8Array {
-  const g = globalThis as {
-    Buffer?: { from(s: string, enc: string): Uint8Array };
-    atob?: (s: string) => string;
-  };
-  if (g.Buffer) return new Uint8Array(g.Buffer.from(s, 'base64'));
-  const bin = g.atob!(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 /**
  * The compiled kernel module, or null when WebAssembly SIMD is not available (decided once;
  * `redetect` decides again, for tests).
@@ -64,19 +41,8 @@ function decodeBase64(s: string): Uint8Array {
  * @internal
  */
 export function kernelModule(redetect = false): WasmModule | null {
-  if (compiled !== undefined && !redetect) return compiled;
-  let mod: WasmModule | null = null;
-  try {
-    const WA = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (typeof WA === 'object' && WA !== null) {
-      const bytes = decodeBase64(WASM_KERNELS_BASE64);
-      if (WA.validate(bytes)) mod = new WA.Module(bytes);
-    }
-  } catch {
-    mod = null;
-  }
-  compiled = mod;
-  return mod;
+  if (compiled === undefined || redetect) compiled = compileWasmModule(WASM_KERNELS_BASE64);
+  return compiled;
 }
 
 /** True when the WebAssembly SIMD kernels can run here. */
@@ -123,7 +89,7 @@ export class WasmKernels {
   private sigmaVersion = -1;
 
   private constructor(private readonly mod: WasmModule) {
-    const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const WA = wasmApi()!;
     this.ex = new WA.Instance(mod, {}).exports as unknown as Exports;
     this.f64 = new Float64Array(this.ex.memory.buffer);
     this.i32 = new Int32Array(this.ex.memory.buffer);

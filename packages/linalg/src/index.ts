@@ -44,3 +44,11 @@ export { conditionGaussian, GaussianConditioner } from './gaussian.js';
 export { det, luFactor, luSolve, solve } from './lu.js';
 export { Batch, copy, Mat } from './mat.js';
 export { npMean, npSum } from './summation.js';
+export {
+  compileWasmModule,
+  decodeBase64,
+  type WasmApi,
+  type WasmMemory,
+  type WasmModule,
+  wasmApi,
+} from './wasm.js';

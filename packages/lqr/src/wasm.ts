@@ -13,19 +13,8 @@
  *
  * @packageDocumentation
  */
+import { compileWasmModule, type WasmModule, wasmApi } from '@visuomotor/linalg';
 import { LQR_WASM_BASE64 } from './wasm-kernels-bytes.js';
-
-/** The slice of the WebAssembly JS API used here (the Node typings lack it without DOM). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-type WasmModule = object;
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (mod: WasmModule, imports: object) => { exports: object };
-  Memory: new (d: { initial: number; maximum?: number }) => WasmMemory;
-}
 
 interface Exports {
   cholUpper(a: number, ld: number, m: number): number;
@@ -51,38 +40,10 @@ let compiled: WasmModule | null | undefined;
 let mode: LqrKernels = 'auto';
 const instances = new Map<string, LqrSimd>();
 
-function decodeBase64(s: string): Uint8Array {
-  const g = globalThis as {
-    Buffer?: { from(s: string, enc: string): Uint8Array };
-    atob?: (s: string) => string;
-  };
-  if (g.Buffer) return new Uint8Array(g.Buffer.from(s, 'base64'));
-  const bin = g.atob!(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-function wasmApi(): WasmApi | undefined {
-  const WA = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  return typeof WA === 'object' && WA !== null ? WA : undefined;
-}
-
 /** The compiled module, or null when WebAssembly SIMD is unavailable (decided once). */
 function kernelModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  let mod: WasmModule | null = null;
-  try {
-    const WA = wasmApi();
-    if (WA) {
-      const bytes = decodeBase64(LQR_WASM_BASE64);
-      if (WA.validate(bytes)) mod = new WA.Module(bytes);
-    }
-  } catch {
-    mod = null;
-  }
-  compiled = mod;
-  return mod;
+  if (compiled === undefined) compiled = compileWasmModule(LQR_WASM_BASE64);
+  return compiled;
 }
 
 /** True when the WebAssembly SIMD kernel can run here. */

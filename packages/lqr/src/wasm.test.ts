@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { InvalidArgumentError } from '@visuomotor/contracts';
 import { describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
 import { forwardRaw } from './forward.js';
@@ -7,7 +8,7 @@ import { addSymFromChol, cholUpperRows, symABAt, transposeInto } from './kernels
 import { klScratch, klSelfAt } from './kl.js';
 import { makeRandn, pr2Problem } from './pr2-problem.js';
 import { KlConstrainedLqr } from './trajopt.js';
-import { simdKernels, wasmSimdAvailable } from './wasm.js';
+import { type LqrKernels, setLqrKernels, simdKernels, wasmSimdAvailable } from './wasm.js';
 import { LQR_WASM_BASE64 } from './wasm-kernels-bytes.js';
 import { LqrWorkspace, zeroMarginals } from './workspace.js';
 
@@ -332,5 +333,28 @@ describe.skipIf(!wasmSimdAvailable())('WebAssembly SIMD kernels', () => {
     }
     close(uW.controller.K, uJ.controller.K, 1e-9);
     close(uW.marginals.sigma, uJ.marginals.sigma, 1e-9);
+  });
+});
+
+describe('setLqrKernels', () => {
+  it('chooses the kernels of new workspaces and names the field on a bad choice', () => {
+    try {
+      setLqrKernels('js');
+      expect(new LqrWorkspace(3, 4, 2).simd).toBeNull();
+      setLqrKernels('auto');
+      expect(new LqrWorkspace(3, 4, 2).simd === null).toBe(!wasmSimdAvailable());
+      if (wasmSimdAvailable()) {
+        setLqrKernels('wasm');
+        expect(new LqrWorkspace(3, 4, 2).simd).not.toBeNull();
+      } else {
+        expect(() => setLqrKernels('wasm')).toThrow(InvalidArgumentError);
+      }
+      expect(() => setLqrKernels('gpu' as LqrKernels)).toThrow(
+        /kernels: expected 'auto', 'js' or 'wasm', got "gpu"/,
+      );
+      expect(() => setLqrKernels('gpu' as LqrKernels)).toThrow(InvalidArgumentError);
+    } finally {
+      setLqrKernels('auto');
+    }
   });
 });

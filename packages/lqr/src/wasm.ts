@@ -13,6 +13,7 @@
  *
  * @packageDocumentation
  */
+import { InvalidArgumentError } from '@visuomotor/contracts';
 import { compileWasmModule, type WasmModule, wasmApi } from '@visuomotor/linalg';
 import { LQR_WASM_BASE64 } from './wasm-kernels-bytes.js';
 
@@ -57,8 +58,15 @@ export function wasmSimdAvailable(): boolean {
  * `simd` field may be set to null to force the JavaScript kernels).
  */
 export function setLqrKernels(k: LqrKernels): void {
+  if (k !== 'auto' && k !== 'js' && k !== 'wasm') {
+    throw new InvalidArgumentError('kernels', "'auto', 'js' or 'wasm'", k);
+  }
   if (k === 'wasm' && !wasmSimdAvailable()) {
-    throw new Error('WebAssembly SIMD is not available in this environment');
+    throw new InvalidArgumentError(
+      'kernels',
+      "'auto' or 'js' (WebAssembly SIMD is not available in this environment)",
+      k,
+    );
   }
   mode = k;
 }

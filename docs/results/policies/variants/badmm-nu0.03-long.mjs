@@ -1,0 +1,2 @@
+import { peg2dBadmm } from '../../../../apps/trainer/src/experiments/policy.ts';
+export default { ...peg2dBadmm, name: 'peg2d-badmm-nu003-long', iterations: 20, algorithm: { ...peg2dBadmm.algorithm, initNu: 0.03 } };

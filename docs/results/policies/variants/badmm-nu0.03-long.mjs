@@ -1,2 +1,7 @@
 import { peg2dBadmm } from '../../../../apps/trainer/src/experiments/policy.ts';
-export default { ...peg2dBadmm, name: 'peg2d-badmm-nu003-long', iterations: 20, algorithm: { ...peg2dBadmm.algorithm, initNu: 0.03 } };
+export default {
+  ...peg2dBadmm,
+  name: 'peg2d-badmm-nu003-long',
+  iterations: 20,
+  algorithm: { ...peg2dBadmm.algorithm, initNu: 0.03 },
+};

@@ -1,2 +1,6 @@
 import { peg2dMdgps } from '../../../../apps/trainer/src/experiments/policy.ts';
-export default { ...peg2dMdgps, name: 'peg2d-mdgps-gmm', algorithm: { ...peg2dMdgps.algorithm, policyPrior: 'gmm' } };
+export default {
+  ...peg2dMdgps,
+  name: 'peg2d-mdgps-gmm',
+  algorithm: { ...peg2dMdgps.algorithm, policyPrior: 'gmm' },
+};

@@ -3,7 +3,10 @@
  *
  * A package's `bench/index.ts` calls {@link runBenchmarks} with its cases; `pnpm bench` (the
  * root) runs every package's `bench` script. With `--json` each result is printed as one
- * JSON line `{name, median_ms, min_ms, runs, ...extra}`; otherwise as an aligned table.
+ * JSON line `{name, median_ms, min_ms, runs, cpu_median_ms, cpu_min_ms, ...extra}`; otherwise as an
+ * aligned table. Next to the wall-clock times every case reports the process's CPU time per run
+ * (`cpu_*`, all threads of the process; absent where `process.cpuUsage` is not available): on a
+ * shared machine wall time includes waiting for a core, CPU time does not.
  * `--filter SUBSTRING` runs only matching cases; `--quick` cuts the time budget (CI smoke).
  *
  * @packageDocumentation
@@ -36,6 +39,10 @@ export interface BenchResult {
   min_ms: number;
   mean_ms: number;
   runs: number;
+  /** Median CPU time of the process (user + system, all threads) per run, when measurable. */
+  cpu_median_ms?: number;
+  /** Minimum CPU time per run, when measurable. */
+  cpu_min_ms?: number;
   [key: string]: unknown;
 }
 
@@ -75,14 +82,21 @@ export async function timeCase(c: BenchCase, quick = false): Promise<BenchResult
     const minRuns = quick ? Math.min(3, c.minRuns ?? 5) : (c.minRuns ?? 5);
     const budget = quick ? Math.min(200, c.budgetMs ?? 1000) : (c.budgetMs ?? 1000);
     const times: number[] = [];
+    const cpu: number[] = [];
+    const cpuUsage = processCpuUsage();
     const start = performance.now();
     while (
       times.length < minRuns ||
       (performance.now() - start < budget && times.length < 10_000)
     ) {
+      const c0 = cpuUsage?.();
       const t0 = performance.now();
       await c.run(state);
       times.push(performance.now() - t0);
+      if (cpuUsage && c0) {
+        const d = cpuUsage(c0);
+        cpu.push((d.user + d.system) / 1000);
+      }
     }
     const r: BenchResult = {
       name: c.name,
@@ -91,11 +105,23 @@ export async function timeCase(c: BenchCase, quick = false): Promise<BenchResult
       mean_ms: round(times.reduce((a, b) => a + b, 0) / times.length),
       runs: times.length,
     };
+    if (cpu.length > 0) {
+      r.cpu_median_ms = round(median(cpu));
+      r.cpu_min_ms = round(Math.min(...cpu));
+    }
     if (c.extra) Object.assign(r, c.extra(r, state));
     return r;
   } finally {
     if (c.teardown) await c.teardown(state);
   }
+}
+
+type CpuUsage = { user: number; system: number };
+
+/** Node's `process.cpuUsage` (µs), or undefined outside Node. */
+function processCpuUsage(): ((since?: CpuUsage) => CpuUsage) | undefined {
+  const proc = (globalThis as { process?: { cpuUsage?: (since?: CpuUsage) => CpuUsage } }).process;
+  return proc?.cpuUsage ? (since?: CpuUsage) => proc.cpuUsage!(since) : undefined;
 }
 
 function round(x: number): number {

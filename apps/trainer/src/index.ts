@@ -76,7 +76,6 @@ export {
   PriorWorkerPool,
 } from './parallel-priors.js';
 export {
-  encodePng,
   frameStrip,
   lineChart,
   pathChart,

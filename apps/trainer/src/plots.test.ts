@@ -1,6 +1,6 @@
-import { inflateSync } from 'node:zlib';
+import { encodePngRgb, PNG_SIGNATURE } from '@visuomotor/spatial-softmax';
 import { describe, expect, it } from 'vitest';
-import { encodePng, PNG_SIGNATURE, plotFontFiles, svgToPng } from './plots/png.js';
+import { plotFontFiles, svgToPng } from './plots/png.js';
 import { frameStrip, lineChart, niceTicks, pathChart, tickLabel } from './plots/svg.js';
 
 describe('SVG charts', () => {
@@ -63,7 +63,7 @@ describe('SVG charts', () => {
       ],
     });
     expect(p).toContain('>c0<');
-    const png = encodePng(2, 1, Uint8Array.of(255, 0, 0, 0, 0, 255));
+    const png = encodePngRgb({ width: 2, height: 1, rgb: Uint8Array.of(255, 0, 0, 0, 0, 255) });
     const s = frameStrip({
       title: 'frames',
       rows: [
@@ -82,18 +82,6 @@ describe('SVG charts', () => {
 });
 
 describe('PNG output', () => {
-  it('encodes raw RGB frames', () => {
-    const png = encodePng(2, 2, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
-    expect(Buffer.from(png.subarray(0, 8)).equals(Buffer.from(PNG_SIGNATURE))).toBe(true);
-    const buf = Buffer.from(png);
-    expect(buf.readUInt32BE(16)).toBe(2); // width
-    expect(buf.readUInt32BE(20)).toBe(2); // height
-    const idatLen = buf.readUInt32BE(33);
-    expect(buf.toString('ascii', 37, 41)).toBe('IDAT');
-    const raw = inflateSync(buf.subarray(41, 41 + idatLen));
-    expect(Array.from(raw)).toEqual([0, 1, 2, 3, 4, 5, 6, 0, 7, 8, 9, 10, 11, 12]);
-  });
-
   it('rasterises SVG with the shipped font (text renders)', async () => {
     expect(plotFontFiles().length).toBeGreaterThan(0);
     const blank =

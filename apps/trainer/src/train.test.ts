@@ -10,11 +10,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG_SIGNATURE } from '@visuomotor/spatial-softmax';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RunDirError, TrainingAbortedError } from './errors.js';
 import type { ExperimentDefinition } from './experiment.js';
 import { EXPERIMENTS } from './experiments/index.js';
-import { PNG_SIGNATURE } from './plots/png.js';
 import { readLatestCheckpoint, readMetrics, readRunConfig } from './run-dir.js';
 import { fakeRuntime } from './test-fakes.js';
 import { evaluate, resume, train } from './train.js';

@@ -94,6 +94,7 @@ export {
   loadConvWeights,
   meanStd,
   type OverlayOptions,
+  PNG_SIGNATURE,
   POSE_ARCHITECTURES,
   type PoseAgent,
   type PoseArchitecture,

@@ -7,13 +7,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findBlock, type Sample } from '@visuomotor/contracts';
+import { encodePngRgb } from '@visuomotor/spatial-softmax';
 import type { ExperimentDefinition } from '../experiment.js';
 import type { MetricsLine } from '../run-dir.js';
 import type { TrainerAgent } from '../runtime.js';
-import { encodePng, svgToPng } from './png.js';
+import { svgToPng } from './png.js';
 import { frameStrip, lineChart, pathChart, type StripRow } from './svg.js';
 
-export { encodePng, plotFontFiles, svgToPng } from './png.js';
+export { plotFontFiles, svgToPng } from './png.js';
 export { frameStrip, lineChart, niceTicks, pathChart } from './svg.js';
 
 /** What {@link writePlots} draws. */
@@ -188,7 +189,7 @@ export async function writePlots(runDir: string, p: PlotInputs): Promise<string[
     const frames = ts.map((t) => sampleFrame(s, t));
     if (frames.some((f) => f === null)) continue;
     const ok = frames as { width: number; height: number; rgb: Uint8Array }[];
-    const pngs = ok.map((f) => encodePng(f.width, f.height, f.rgb));
+    const pngs = ok.map((f) => encodePngRgb({ width: f.width, height: f.height, rgb: f.rgb }));
     // frames/condition-M.png: the K frames side by side.
     const { width, height } = ok[0];
     const strip = new Uint8Array(width * K * height * 3);
@@ -202,7 +203,7 @@ export async function writePlots(runDir: string, p: PlotInputs): Promise<string[
     });
     mkdirSync(framesDir, { recursive: true });
     const framePath = join(framesDir, `condition-${m}.png`);
-    writeFileSync(framePath, encodePng(width * K, height, strip));
+    writeFileSync(framePath, encodePngRgb({ width: width * K, height, rgb: strip }));
     written.push(framePath);
     rows.push({
       label: `condition ${m}`,

@@ -28,7 +28,7 @@ export {
   imageGrid,
   type OverlayOptions,
 } from './overlay.js';
-export { crc32, encodePngRgb, type RgbImage8, savePngRgb } from './png.js';
+export { crc32, encodePngRgb, PNG_SIGNATURE, type RgbImage8, savePngRgb } from './png.js';
 export {
   CONV_WEIGHTS_FORMAT,
   type ConvWeightsFile,

@@ -16,6 +16,9 @@ export interface RgbImage8 {
   rgb: Uint8Array;
 }
 
+/** The 8-byte PNG signature every PNG file starts with. */
+export const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -63,7 +66,7 @@ export function encodePngRgb(img: RgbImage8): Buffer {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // colour type RGB
   return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.from(PNG_SIGNATURE),
     chunk('IHDR', ihdr),
     chunk('IDAT', deflateSync(raw)),
     chunk('IEND', new Uint8Array(0)),

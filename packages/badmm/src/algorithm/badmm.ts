@@ -119,13 +119,7 @@ export class BadmmAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
   }
 
   iterate(samples: readonly (readonly Sample[])[]): PolicyGpsIterationRecord {
-    const t0 = performance.now();
-    const timings = { dynamics: 0, cost: 0, stepAdjust: 0, trajOpt: 0, policy: 0, total: 0 };
-    const itr = this._iteration;
-    const phase = this.phase();
-    if (itr > 0 && itr === this.base.pretrainIterations) this.resetPolicySide();
-    const opt = this.optimizer();
-    const first = this.phaseStart();
+    const { t0, timings, itr, phase, opt, first } = this.beginIteration();
     // Schedules (reference _set_interp_values).
     const lgStep = interpSchedule(this.o.lgStepSchedule, itr, this.base.iterations);
     const entReg = interpSchedule(this.o.entRegSchedule, itr, this.base.iterations);

@@ -377,6 +377,33 @@ export abstract class PolicyGpsBase {
     return this._iteration === 0 || this._iteration === this.base.pretrainIterations;
   }
 
+  /**
+   * Start of an iteration, shared by BADMM and MDGPS: the clock, zeroed phase timings, the
+   * iteration's phase and optimiser (null: trajectory-only pretraining), whether it starts a
+   * phase, and the reset of the policy side at the switch from pretraining to the policy.
+   */
+  protected beginIteration(): {
+    t0: number;
+    timings: PhaseTimings & { policy: number };
+    itr: number;
+    phase: 'pretrain' | 'policy';
+    opt: PolicyOptimizer | null;
+    first: boolean;
+  } {
+    const t0 = performance.now();
+    const timings = { dynamics: 0, cost: 0, stepAdjust: 0, trajOpt: 0, policy: 0, total: 0 };
+    const itr = this._iteration;
+    if (itr > 0 && itr === this.base.pretrainIterations) this.resetPolicySide();
+    return {
+      t0,
+      timings,
+      itr,
+      phase: this.phase(),
+      opt: this.optimizer(),
+      first: this.phaseStart(),
+    };
+  }
+
   /** Reset the policy side of every condition (at the pretraining switch). */
   protected resetPolicySide(): void {
     this.cond.forEach((c, m) => {

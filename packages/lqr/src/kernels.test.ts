@@ -8,7 +8,7 @@ import {
   symAddProd,
   transposeInto,
 } from './kernels.js';
-import { makeRandn } from './pr2-problem.js';
+import { makeRandn, randomSpd } from './pr2-problem.js';
 
 const randn = makeRandn(5);
 
@@ -33,14 +33,7 @@ describe('kernels', () => {
   ]) {
     it(`Aᵀ B A two ways equal the naive product (m=${m}, n=${n})`, () => {
       const A = Float64Array.from({ length: m * n }, randn);
-      const L = Float64Array.from({ length: m * m }, randn);
-      const B = new Float64Array(m * m);
-      for (let i = 0; i < m; i++)
-        for (let j = 0; j < m; j++) {
-          let s = i === j ? 1 : 0;
-          for (let k = 0; k < m; k++) s += L[i * m + k] * L[j * m + k];
-          B[i * m + j] = s;
-        }
+      const B = randomSpd(m, randn);
       const ref = naiveAtBA(A, m, n, B);
       const AT = new Float64Array(n * m);
       transposeInto(A, 0, m, n, AT, 0);

@@ -36,6 +36,19 @@ export interface Pr2Problem {
   klStep: number;
 }
 
+/** A random symmetric positive definite `[m, m]` matrix L Lᵀ + I, L with entries from `randn`. */
+export function randomSpd(m: number, randn: () => number): Float64Array {
+  const L = Float64Array.from({ length: m * m }, randn);
+  const B = new Float64Array(m * m);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < m; j++) {
+      let s = i === j ? 1 : 0;
+      for (let k = 0; k < m; k++) s += L[i * m + k] * L[j * m + k];
+      B[i * m + j] = s;
+    }
+  return B;
+}
+
 /** Build the benchmark problem (deterministic for a seed). */
 export function pr2Problem(seed = 1, T = 100): Pr2Problem {
   const nJ = 7;

@@ -6,7 +6,7 @@ import { forwardRaw } from './forward.js';
 import { backward, controllerKlCost, controllerKlTerms, forward, forwardScratch } from './index.js';
 import { addSymFromChol, cholUpperRows, symABAt, transposeInto } from './kernels.js';
 import { klScratch, klSelfAt } from './kl.js';
-import { makeRandn, pr2Problem } from './pr2-problem.js';
+import { makeRandn, pr2Problem, randomSpd } from './pr2-problem.js';
 import { KlConstrainedLqr } from './trajopt.js';
 import { type LqrKernels, setLqrKernels, simdKernels, wasmSimdAvailable } from './wasm.js';
 import { LQR_WASM_BASE64 } from './wasm-kernels-bytes.js';
@@ -15,18 +15,7 @@ import { LqrWorkspace, zeroMarginals } from './workspace.js';
 const randn = makeRandn(11);
 const rand = (len: number) => Float64Array.from({ length: len }, randn);
 
-/** Symmetric positive definite [m, m]: L Lᵀ + I. */
-function spd(m: number): Float64Array {
-  const L = rand(m * m);
-  const B = new Float64Array(m * m);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < m; j++) {
-      let s = i === j ? 1 : 0;
-      for (let k = 0; k < m; k++) s += L[i * m + k] * L[j * m + k];
-      B[i * m + j] = s;
-    }
-  return B;
-}
+const spd = (m: number) => randomSpd(m, randn);
 
 function maxAbs(a: Float64Array): number {
   let s = 0;

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import wabtInit from 'wabt';
+import { assembleWatBase64 } from '../../../scripts/wat-to-ts.mjs';
 import { GmmDynamicsPrior } from './dynamics-prior-gmm.js';
 import { Gmm } from './gmm.js';
 import { Xoshiro128 } from './rng.js';
@@ -48,12 +48,8 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('the committed module is wasm/kernels.wat assembled (run `pnpm build:wasm` after editing it)', async () => {
-    const wabt = await wabtInit();
-    const src = readFileSync(new URL('../wasm/kernels.wat', import.meta.url), 'utf8');
-    const mod = wabt.parseWat('kernels.wat', src, { simd: true });
-    const { buffer } = mod.toBinary({});
-    mod.destroy();
-    expect(Buffer.from(buffer).toString('base64')).toBe(WASM_KERNELS_BASE64);
+    const pkgDir = fileURLToPath(new URL('..', import.meta.url));
+    expect(await assembleWatBase64(pkgDir, 'wasm/kernels.wat')).toBe(WASM_KERNELS_BASE64);
   });
 
   it('are available on this Node', () => {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '@visuomotor/contracts';
 import { describe, expect, it } from 'vitest';
-import wabtInit from 'wabt';
+import { assembleWatBase64 } from '../../../scripts/wat-to-ts.mjs';
 import { forwardRaw } from './forward.js';
 import { backward, controllerKlCost, controllerKlTerms, forward, forwardScratch } from './index.js';
 import { addSymFromChol, cholUpperRows, symABAt, transposeInto } from './kernels.js';
@@ -36,12 +36,8 @@ const sizes: [number, number][] = [
 ];
 
 it('the committed module is wasm/kernels.wat assembled (run `pnpm build:wasm` after editing it)', async () => {
-  const wabt = await wabtInit();
-  const src = readFileSync(new URL('../wasm/kernels.wat', import.meta.url), 'utf8');
-  const mod = wabt.parseWat('kernels.wat', src, { simd: true });
-  const { buffer } = mod.toBinary({});
-  mod.destroy();
-  expect(Buffer.from(buffer).toString('base64')).toBe(LQR_WASM_BASE64);
+  const pkgDir = fileURLToPath(new URL('..', import.meta.url));
+  expect(await assembleWatBase64(pkgDir, 'wasm/kernels.wat')).toBe(LQR_WASM_BASE64);
 });
 
 describe.skipIf(!wasmSimdAvailable())('WebAssembly SIMD kernels', () => {

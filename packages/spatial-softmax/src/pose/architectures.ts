@@ -45,6 +45,8 @@ export interface PoseModel {
   readonly architecture: PoseArchitecture;
   /** The convolution stack (a {@link VisuomotorCnn}; its fully connected layers are unused). */
   readonly trunk: VisuomotorCnn;
+  /** The weights after the trunk (e.g. `pose0/kernel`, `pose0/bias`), in a fixed order. */
+  readonly head: readonly NamedWeight[];
   /** Trainable parameters used by this architecture. */
   readonly paramCount: number;
   /** Adam steps on `[B, C*H*W]` images and `[B, dPose]` poses. */
@@ -111,6 +113,7 @@ export function createPoseModel(opts: PoseModelOptions): PoseModel {
     return {
       architecture: 'feature-points',
       trunk,
+      head: reg.headWeights,
       paramCount: convParams + countParams(reg.headWeights),
       train: (images, poses, B, o) => reg.train(images, poses, B, o),
       predict: (images, B) => reg.predict(images, B),
@@ -126,7 +129,7 @@ export function createPoseModel(opts: PoseModelOptions): PoseModel {
 /** The three baselines: a linear layer on flattened maps (softmax, ReLU or max-pooled). */
 class PoseBaseline implements PoseModel {
   readonly paramCount: number;
-  private readonly head: NamedWeight[];
+  readonly head: NamedWeight[];
   private readonly optimizer: HostAdam;
   private readonly rng: Rng;
   private readonly dPose: number;

@@ -21,6 +21,14 @@ export {
   selectPoseData,
 } from './data.js';
 export {
+  loadPoseEstimator,
+  POSE_HEAD_FORMAT,
+  PoseEstimator,
+  type PoseHeadFile,
+  type PoseStandardisation,
+  savePoseEstimator,
+} from './estimator.js';
+export {
   channelColour,
   featurePointOverlay,
   featurePointPixels,

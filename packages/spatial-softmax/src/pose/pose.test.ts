@@ -19,6 +19,7 @@ import { buildNetwork, type VisuomotorCnn, visuomotorCnn } from '../networks.js'
 import { Rng } from '../rng.js';
 import { createPoseModel, POSE_ARCHITECTURES } from './architectures.js';
 import { collectPoseData, poseErrors, selectPoseData } from './data.js';
+import { loadPoseEstimator, savePoseEstimator } from './estimator.js';
 import { featurePointOverlay, featurePointPixels, featurePointsOf } from './overlay.js';
 import { crc32, encodePngRgb, savePngRgb } from './png.js';
 import { loadConvWeights, saveConvWeights } from './weights.js';
@@ -222,6 +223,57 @@ describe('pose regression', () => {
       m.dispose();
       policy.dispose();
       other.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('saves a pose estimator that predicts the same poses in label units after loading', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pose-est-'));
+    const m = createPoseModel({
+      architecture: 'feature-points',
+      image: { width: S, height: S },
+      dPose: 3,
+      conv,
+      seed: 5,
+    });
+    const fc = createPoseModel({
+      architecture: 'fc',
+      image: { width: S, height: S },
+      dPose: 3,
+      conv,
+      seed: 5,
+    });
+    try {
+      const { images, poses } = discs(20, S, 9);
+      m.train(images, poses, 20, { iterations: 5, batchSize: 10 });
+      const mean = [0.1, -0.2, 0.02];
+      const std = [0.5, 2, 1];
+      const file = savePoseEstimator(dir, m, { mean, std }, { note: 'est' });
+      expect(file.dPose).toBe(3);
+      expect(file.hidden).toEqual([]);
+      expect(file.weights.map((w) => w.name)).toEqual(['pose0/kernel', 'pose0/bias']);
+      const est = loadPoseEstimator(dir);
+      try {
+        const raw = m.predict(images, 20);
+        const got = est.predict(images, 20);
+        expect(got.length).toBe(60);
+        // The loaded estimator undoes the standardisation: p = raw * std + mean, per dimension.
+        for (let i = 0; i < 60; i++) {
+          expect(got[i]).toBeCloseTo(raw[i] * std[i % 3] + mean[i % 3], 6);
+        }
+        expect(() => est.predict(images, 19)).toThrow();
+      } finally {
+        est.dispose();
+      }
+      expect(() => savePoseEstimator(dir, fc, { mean, std })).toThrow(InvalidArgumentError);
+      expect(() => savePoseEstimator(dir, m, { mean, std: [1, 0, 1] })).toThrow(
+        InvalidArgumentError,
+      );
+      expect(() => savePoseEstimator(dir, m, { mean: [0, 0], std })).toThrow(InvalidArgumentError);
+      expect(() => loadPoseEstimator(join(dir, 'missing'))).toThrow(PolicyFormatError);
+    } finally {
+      m.dispose();
+      fc.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
   });

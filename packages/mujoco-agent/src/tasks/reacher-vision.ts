@@ -34,8 +34,9 @@ const R_MAX = 0.19;
 /**
  * `reacher-vision`: the 2-link reacher with the target visible only in the 64x64 overhead
  * image. Observation `[JOINT_ANGLES 2, JOINT_VELOCITIES 2, RGB_IMAGE 3x64x64]`; the state keeps
- * the target-relative fingertip for trajectory optimisation. Train targets at 4 places on the
- * annulus 0.07 < r < 0.19 m, test targets at 2 others.
+ * the target-relative fingertip for trajectory optimisation. Train targets at 12 places on the
+ * annulus 0.07 < r < 0.19 m (the first 4 at r ≈ 0.155 m, then an inner ring of 4 at 0.095 m and
+ * an outer ring of 4 at 0.18 m), test targets at 2 others between them.
  */
 export const reacherVision: TaskSpec = {
   name: 'reacher-vision',
@@ -45,7 +46,23 @@ export const reacherVision: TaskSpec = {
   substeps: 5,
   torqueLimits: [0.05, 0.05],
   eeSites: ['fingertip'],
-  train: [cond([0.12, 0.1]), cond([-0.1, 0.12]), cond([-0.11, -0.11]), cond([0.14, -0.06])],
+  train: [
+    cond([0.12, 0.1]),
+    cond([-0.1, 0.12]),
+    cond([-0.11, -0.11]),
+    cond([0.14, -0.06]),
+    // Conditions 4-11: an inner ring (r = 0.095 m) and an outer ring (r = 0.18 m), so a policy
+    // can be trained on targets spread over the whole annulus (`reacher-vision-mdgps-12`);
+    // placed at least 5 cm from the distractors of `reacher-vision-distractors`.
+    cond([0.095, 0]),
+    cond([0, 0.095]),
+    cond([-0.095, 0]),
+    cond([0, -0.095]),
+    cond([0.174, 0.047]),
+    cond([-0.09, 0.156]),
+    cond([-0.176, -0.037]),
+    cond([0.11, -0.142]),
+  ],
   test: [cond([0.02, 0.16]), cond([-0.03, -0.15])],
   camera: { name: 'top', width: 64, height: 64 },
   maxJointSpeed: 200,

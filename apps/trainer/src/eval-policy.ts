@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { findBlock, type Sample } from '@visuomotor/contracts';
+import { findBlock, makeLayout, type Policy, type Sample } from '@visuomotor/contracts';
 import {
   MujocoAgent,
   randomVisionConditions,
@@ -16,10 +16,12 @@ import {
   type TaskCondition,
   VISION_TASKS,
 } from '@visuomotor/mujoco-agent';
-import { loadPolicy } from '@visuomotor/spatial-softmax';
+import { loadPolicy, loadPoseEstimator, type PoseEstimator } from '@visuomotor/spatial-softmax';
 import type { TaskAgentOptions } from './agents.js';
 import { ExperimentConfigError, RunDirError } from './errors.js';
+import { PosePredictionPolicy } from './pose-prediction.js';
 import { readRunConfig, runPaths, writeFileAtomic } from './run-dir.js';
+import { POSE_DIR } from './vision-pipeline.js';
 
 /** Result of the policy on one task condition. */
 export interface PolicyEvalCondition {
@@ -36,6 +38,11 @@ export interface PolicyEvalCondition {
   distance: number | null;
   /** distance ≤ the experiment's success distance (null without a criterion). */
   success: boolean | null;
+  /**
+   * Pose-prediction runs only: the estimator's error on the target (cm), mean over the
+   * rollout's steps.
+   */
+  poseErrorCm?: number;
 }
 
 /** Success rate and mean distance over one split. */
@@ -160,37 +167,85 @@ export async function evaluatePolicy(
         }))
       : [];
   const policy = await loadPolicy(paths.policy);
+  // The pose-prediction baseline: the state policy acts on the target predicted from the
+  // camera image by the run's pose estimator (RUN_DIR/pose), so its agent also renders images.
+  const network = e.policy?.network;
+  const posePrediction = network?.type === 'pose-prediction' ? network : undefined;
+  let estimator: PoseEstimator | undefined;
+  if (posePrediction) {
+    try {
+      estimator = loadPoseEstimator(join(runDir, POSE_DIR));
+    } catch (err) {
+      policy.dispose();
+      throw err;
+    }
+  }
+  const taskOptions = (e.task.options ?? {}) as TaskAgentOptions;
+  const agentOptions: TaskAgentOptions = posePrediction
+    ? {
+        ...taskOptions,
+        obsSensors: [
+          ...(taskOptions.obsSensors ?? TASKS[runTask].obsSensors).filter((x) => x !== 'RGB_IMAGE'),
+          'RGB_IMAGE',
+        ],
+        image: { ...posePrediction.image },
+      }
+    : taskOptions;
   const results: PolicyEvalCondition[] = [];
   const successDistance = e.success?.distance;
-  for (const split of ['train', 'test', 'random'] as const) {
-    const idx = split === 'random' ? random.map((_, i) => i) : e.conditions[split];
-    if (idx.length === 0) continue;
-    const conditions: TaskCondition[] =
-      split === 'random' ? random : idx.map((c) => spec[split][c]);
-    const agent = await MujocoAgent.create({
-      ...((e.task.options ?? {}) as TaskAgentOptions),
-      task: name,
-      conditions,
-      T: e.T,
-    });
-    try {
-      for (let m = 0; m < conditions.length; m++) {
-        const s = await agent.sample(policy, m, { seed: e.seed, noiseScale: 0 });
-        const distance = finalDist(agent.stateLayout, s);
-        results.push({
-          split,
-          taskCondition: idx[m],
-          ...(split === 'random'
-            ? { target: (conditions[m].mocap?.[vision.targetBody] ?? []).slice(0, 2) }
-            : {}),
-          distance,
-          success:
-            distance === null || successDistance === undefined ? null : distance <= successDistance,
-        });
+  try {
+    for (const split of ['train', 'test', 'random'] as const) {
+      const idx = split === 'random' ? random.map((_, i) => i) : e.conditions[split];
+      if (idx.length === 0) continue;
+      const conditions: TaskCondition[] =
+        split === 'random' ? random : idx.map((c) => spec[split][c]);
+      const agent = await MujocoAgent.create({
+        ...agentOptions,
+        task: name,
+        conditions,
+        T: e.T,
+      });
+      try {
+        const policyObs = makeLayout(
+          agent.obsLayout.blocks
+            .filter((b) => b.sensor !== 'RGB_IMAGE')
+            .map((b) => [b.sensor, b.size] as const),
+        );
+        for (let m = 0; m < conditions.length; m++) {
+          const actor: Policy & { poseErrors?: number[] } = estimator
+            ? new PosePredictionPolicy(
+                policy,
+                estimator,
+                { agentObs: agent.obsLayout, policyObs },
+                conditions[m].eeTarget,
+              )
+            : policy;
+          const s = await agent.sample(actor, m, { seed: e.seed, noiseScale: 0 });
+          const distance = finalDist(agent.stateLayout, s);
+          const poseErrors = actor.poseErrors;
+          results.push({
+            split,
+            taskCondition: idx[m],
+            ...(split === 'random'
+              ? { target: (conditions[m].mocap?.[vision.targetBody] ?? []).slice(0, 2) }
+              : {}),
+            distance,
+            success:
+              distance === null || successDistance === undefined
+                ? null
+                : distance <= successDistance,
+            ...(poseErrors
+              ? { poseErrorCm: (100 * poseErrors.reduce((a, b) => a + b, 0)) / poseErrors.length }
+              : {}),
+          });
+        }
+      } finally {
+        agent.dispose();
       }
-    } finally {
-      agent.dispose();
     }
+  } finally {
+    estimator?.dispose();
+    policy.dispose();
   }
   const out: PolicyEvalResult = {
     policy: 'policy',

@@ -227,6 +227,25 @@ export interface VisuomotorNetworkConfig {
 }
 
 /**
+ * The paper's "pose prediction" baseline (Section 6.3, Figure 9): a state policy (an MLP of
+ * `hidden` widths) trained by GPS on the observation with the TRUE target-relative
+ * end-effector points (`END_EFFECTOR_POINTS` in `task.options.obsSensors`, no `RGB_IMAGE`),
+ * and a pose estimator (the convolutions of `conv` on `image`, feature points, linear head)
+ * trained by `posePretraining` alone. `visuomotor eval RUN_DIR --policy` runs them together:
+ * each step the estimator predicts the target from the camera image, and the policy sees the
+ * end-effector points relative to that prediction instead of the true target.
+ */
+export interface PosePredictionNetworkConfig {
+  type: 'pose-prediction';
+  /** Camera image size of the pose estimator. */
+  image: { width: number; height: number };
+  /** The pose estimator's convolutions (as {@link VisuomotorNetworkConfig.conv}). */
+  conv: 'sim' | 'paper' | ConvLayerSpec[];
+  /** Hidden widths of the state policy (the paper: `[40, 40]`). */
+  hidden: number[];
+}
+
+/**
  * Vision pretraining of a visuomotor policy's convolution layers (paper Section 4.3, stages 1-2
  * of the pipeline), run before the first iteration of a run and cached in `RUN_DIR/pose`:
  * `rollouts` random-motion rollouts with random targets and arm starts (every `every`-th
@@ -277,7 +296,7 @@ export interface StatePretrainConfig {
  * comparison) or the visuomotor CNN on camera image + joint state.
  */
 export interface PolicyConfig {
-  network: MlpNetworkConfig | VisuomotorNetworkConfig;
+  network: MlpNetworkConfig | VisuomotorNetworkConfig | PosePredictionNetworkConfig;
   /**
    * Optimiser (Adam) iterations per policy update through the whole network. 0 (with
    * `fcOnlyIterations` > 0) trains only the fully connected layers: the convolutions stay as
@@ -297,7 +316,10 @@ export interface PolicyConfig {
    * feature points), before the `iterations` steps through the whole network. Default 0.
    */
   fcOnlyIterations?: number;
-  /** Visuomotor CNN only: pretrain the convolutions by pose regression first. */
+  /**
+   * Visuomotor CNN: pretrain the convolutions by pose regression first. Pose prediction
+   * (required): train the pose estimator.
+   */
   posePretraining?: PosePretrainingConfig;
   /** The small full-state network of `algorithm.pretrainIterations` (default: none, trajectory-only). */
   pretrainNetwork?: StatePretrainConfig;
@@ -470,6 +492,14 @@ const algorithm: Check<AlgorithmConfig> = (v, path) => {
   return a;
 };
 
+/** `'sim'`, `'paper'` or an explicit list of convolution layers. */
+const convSpec = (v: unknown, p: string) =>
+  typeof v === 'string'
+    ? literal('sim', 'paper')(v, p)
+    : arr(obj({ filters: positiveInt, kernel: positiveInt, stride: positiveInt }), {
+        minLength: 1,
+      })(v, p);
+
 const experimentSchema = obj({
   name: (v: unknown, p: string) => {
     const s = str()(v, p);
@@ -506,12 +536,13 @@ const experimentSchema = obj({
         'visuomotor-cnn': obj({
           type: literal('visuomotor-cnn'),
           image: obj({ width: positiveInt, height: positiveInt }),
-          conv: (v: unknown, p: string) =>
-            typeof v === 'string'
-              ? literal('sim', 'paper')(v, p)
-              : arr(obj({ filters: positiveInt, kernel: positiveInt, stride: positiveInt }), {
-                  minLength: 1,
-                })(v, p),
+          conv: convSpec,
+          hidden: arr(positiveInt, { minLength: 1 }),
+        }) as Check<PolicyConfig['network']>,
+        'pose-prediction': obj({
+          type: literal('pose-prediction'),
+          image: obj({ width: positiveInt, height: positiveInt }),
+          conv: convSpec,
           hidden: arr(positiveInt, { minLength: 1 }),
         }) as Check<PolicyConfig['network']>,
       }),
@@ -576,15 +607,27 @@ export function validateExperiment(value: unknown, path = 'experiment'): Experim
 /** Cross-field rules of the policy section. */
 function checkPolicy(e: ExperimentDefinition, path: string): void {
   const p = e.policy as PolicyConfig;
-  const cnn = p.network.type === 'visuomotor-cnn';
-  for (const field of ['fcOnlyIterations', 'posePretraining'] as const) {
-    if (!cnn && p[field] !== undefined) {
-      fail(
-        `${path}.${field}`,
-        "no such field with network type 'mlp' (visuomotor-cnn only)",
-        p[field],
-      );
-    }
+  const type = p.network.type;
+  if (type !== 'visuomotor-cnn' && p.fcOnlyIterations !== undefined) {
+    fail(
+      `${path}.fcOnlyIterations`,
+      `no such field with network type '${type}' (visuomotor-cnn only)`,
+      p.fcOnlyIterations,
+    );
+  }
+  if (type === 'mlp' && p.posePretraining !== undefined) {
+    fail(
+      `${path}.posePretraining`,
+      "no such field with network type 'mlp' (visuomotor-cnn and pose-prediction only)",
+      p.posePretraining,
+    );
+  }
+  if (type === 'pose-prediction' && p.posePretraining === undefined) {
+    fail(
+      `${path}.posePretraining`,
+      "a posePretraining section (network type 'pose-prediction' trains its pose estimator there)",
+      undefined,
+    );
   }
   if (p.iterations === 0 && !((p.fcOnlyIterations ?? 0) > 0)) {
     fail(

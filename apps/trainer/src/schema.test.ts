@@ -29,7 +29,11 @@ describe('experiment schema', () => {
       'pointmass',
       'reacher',
       'reacher-vision-mdgps',
+      'reacher-vision-mdgps-12',
+      'reacher-vision-mdgps-12-pose-features',
+      'reacher-vision-mdgps-12-pose-prediction',
       'reacher-vision-mdgps-pose-features',
+      'reacher-vision-mdgps-pose-prediction',
       'swimmer',
     ]);
   });

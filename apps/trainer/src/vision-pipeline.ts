@@ -35,7 +35,7 @@ import {
   type PoseDataset,
   poseErrors,
   SIM_CONV,
-  saveConvWeights,
+  savePoseEstimator,
   type TrainingState,
   tf,
   type VisuomotorCnn,
@@ -45,6 +45,7 @@ import { ExperimentConfigError } from './errors.js';
 import type {
   ExperimentDefinition,
   PolicyConfig,
+  PosePredictionNetworkConfig,
   PosePretrainingConfig,
   VisuomotorNetworkConfig,
 } from './experiment.js';
@@ -54,7 +55,7 @@ import { writeFileAtomic } from './run-dir.js';
 export const POSE_DIR = 'pose';
 
 /** The convolution stack of a network section. */
-export function convLayers(n: VisuomotorNetworkConfig) {
+export function convLayers(n: VisuomotorNetworkConfig | PosePredictionNetworkConfig) {
   if (n.conv === 'sim') return SIM_CONV;
   if (n.conv === 'paper') return PAPER_CONV;
   return n.conv;
@@ -76,6 +77,18 @@ export function policyNetworkConfig(experiment: ExperimentDefinition, agent: Age
   if (n.type === 'mlp') return mlp({ hidden: n.hidden });
   const block = findBlock(agent.obsLayout, 'RGB_IMAGE');
   const sensors = agent.obsLayout.blocks.map((b) => b.sensor);
+  if (n.type === 'pose-prediction') {
+    // The state policy of the pose-prediction baseline trains on the true target-relative
+    // end-effector points; the image is only read by the pose estimator at evaluation.
+    if (block || !findBlock(agent.obsLayout, 'END_EFFECTOR_POINTS')) {
+      throw new ExperimentConfigError(
+        'experiment.task.options.obsSensors',
+        `state sensors with 'END_EFFECTOR_POINTS' and without 'RGB_IMAGE' (policy.network is pose-prediction; the agent observes ${sensors.join(', ')})`,
+        sensors,
+      );
+    }
+    return mlp({ hidden: n.hidden });
+  }
   if (!block) {
     throw new ExperimentConfigError(
       'experiment.task.options.obsSensors',
@@ -177,7 +190,7 @@ export async function createMainOptimizer(
     a.dU,
     optimizerOptions(e, p, policyNetworkConfig(e, a)),
   );
-  if (p.posePretraining) {
+  if (p.posePretraining && p.network.type === 'visuomotor-cnn') {
     try {
       if (!inputs.runDir) {
         throw new ExperimentConfigError(
@@ -348,10 +361,10 @@ export async function posePretrain(
 ): Promise<PosePretrainResult> {
   const p = experiment.policy;
   const cfg = p?.posePretraining;
-  if (!p || !cfg || p.network.type !== 'visuomotor-cnn') {
+  if (!p || !cfg || p.network.type === 'mlp') {
     throw new ExperimentConfigError(
       'experiment.policy.posePretraining',
-      'a visuomotor-cnn policy with a posePretraining section',
+      'a visuomotor-cnn or pose-prediction policy with a posePretraining section',
       cfg,
     );
   }
@@ -372,7 +385,9 @@ export async function posePretrain(
     conv: convLayers(net),
   };
   const file = join(dir, 'pose.json');
-  if (existsSync(file) && existsSync(join(dir, 'conv.json'))) {
+  // The pose-prediction baseline also needs the estimator's head (older caches lack it).
+  const needed = ['conv.json', ...(net.type === 'pose-prediction' ? ['pose-head.json'] : [])];
+  if (existsSync(file) && needed.every((f) => existsSync(join(dir, f)))) {
     const old = JSON.parse(readFileSync(file, 'utf8')) as PosePretrainResult;
     if (JSON.stringify(old.config) === JSON.stringify(full)) {
       log(`pose pretraining: reusing ${dir}`);
@@ -437,7 +452,14 @@ export async function posePretrain(
       trainSeconds,
     };
     mkdirSync(dir, { recursive: true });
-    saveConvWeights(dir, model.trunk, { task, seed, steps: cfg.steps, heldOutCm: final.mean });
+    // The convolutions (for the visuomotor policy) and the head with the label
+    // standardisation (for the pose-prediction baseline's estimator).
+    savePoseEstimator(
+      dir,
+      model,
+      { mean, std },
+      { task, seed, steps: cfg.steps, heldOutCm: final.mean },
+    );
     writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
     log(
       `pose pretraining: held-out error ${initial.mean.toFixed(2)} -> ${final.mean.toFixed(2)} ± ${final.std.toFixed(2)} cm (mean predictor ${meanPredictorCm.toFixed(2)} cm), ${cfg.steps} steps in ${trainSeconds.toFixed(0)} s`,

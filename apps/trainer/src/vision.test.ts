@@ -33,6 +33,29 @@ describe('visuomotor experiment schema', () => {
       expect(e.task.options?.obsSensors).toEqual(['JOINT_ANGLES', 'JOINT_VELOCITIES', 'RGB_IMAGE']);
     }
     expect(EXPERIMENTS['reacher-vision-mdgps-pose-features'].policy?.iterations).toBe(0);
+    // The 12-target variants train on the task's conditions 0-11 with the same pipeline.
+    for (const n of ['reacher-vision-mdgps-12', 'reacher-vision-mdgps-12-pose-features']) {
+      const e = validateExperiment(EXPERIMENTS[n]);
+      expect(e.conditions.train).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      expect(e.policy?.network.type).toBe('visuomotor-cnn');
+    }
+    // The pose-prediction baseline: a state policy on the true ee points during training,
+    // the pose estimator of the same pose pretraining at evaluation.
+    for (const n of [
+      'reacher-vision-mdgps-pose-prediction',
+      'reacher-vision-mdgps-12-pose-prediction',
+    ]) {
+      const e = validateExperiment(EXPERIMENTS[n]);
+      expect(e.policy?.network.type).toBe('pose-prediction');
+      expect(e.task.options?.obsSensors).toEqual([
+        'JOINT_ANGLES',
+        'JOINT_VELOCITIES',
+        'END_EFFECTOR_POINTS',
+      ]);
+      expect(e.policy?.posePretraining).toEqual(
+        EXPERIMENTS['reacher-vision-mdgps'].policy?.posePretraining,
+      );
+    }
   });
 
   it('names the invalid visuomotor field', () => {
@@ -61,6 +84,23 @@ describe('visuomotor experiment schema', () => {
     e7.policy.pretrainNetwork = { hidden: [8], iterations: 5, batchSize: 8, lr: 1e-3 };
     expect(message(e7)).toMatch(
       /^experiment\.policy\.pretrainNetwork: expected no pretrainNetwork/,
+    );
+    const pp = EXPERIMENTS['reacher-vision-mdgps-pose-prediction'];
+    const e8 = clone(pp);
+    delete e8.policy.posePretraining;
+    expect(message(e8)).toMatch(/^experiment\.policy\.posePretraining: expected a posePretraining/);
+    const e9 = clone(pp);
+    e9.policy.fcOnlyIterations = 10;
+    expect(message(e9)).toMatch(
+      /^experiment\.policy\.fcOnlyIterations: expected no such field with network type 'pose-prediction'/,
+    );
+    const e10 = clone(EXPERIMENTS['peg2d-mdgps']);
+    e10.policy.posePretraining = clone(pp.policy?.posePretraining);
+    expect(message(e10)).toMatch(/^experiment\.policy\.posePretraining: expected no such field/);
+    const e11 = clone(pp);
+    e11.policy.network.hidden = [];
+    expect(message(e11)).toMatch(
+      /^experiment\.policy\.network\.hidden\.length: expected at least 1/,
     );
   });
 });
@@ -194,6 +234,53 @@ describe('visuomotor pipeline (tiny end-to-end run)', () => {
     );
     expect(existsSync(join(root, 'bad-image', 'config.json'))).toBe(false);
   }, 60_000);
+
+  it('pose prediction: trains a state policy, then evaluates it on poses predicted from images', async () => {
+    const dir = join(root, 'pose-prediction');
+    const base = tiny();
+    const e: ExperimentDefinition = {
+      ...base,
+      name: 'tiny-pose-prediction',
+      task: {
+        name: 'reacher-vision',
+        options: { obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES', 'END_EFFECTOR_POINTS'] },
+      },
+      policy: {
+        network: {
+          type: 'pose-prediction',
+          image: { width: 16, height: 16 },
+          conv: [
+            { filters: 4, kernel: 3, stride: 2 },
+            { filters: 3, kernel: 3, stride: 1 },
+          ],
+          hidden: [8],
+        },
+        iterations: 5,
+        batchSize: 8,
+        lr: 1e-3,
+        posePretraining: base.policy?.posePretraining,
+      },
+    };
+    const r = await train(e, { out: dir, plots: false });
+    expect(r.metrics).toHaveLength(6);
+    // The estimator (convolutions + head + label standardisation) is kept with the run.
+    expect(existsSync(join(dir, 'pose', 'pose-head.json'))).toBe(true);
+    // The exported policy is the MLP on joint state and the 3 target-relative ee entries.
+    const pj = JSON.parse(readFileSync(join(dir, 'policy', 'policy.json'), 'utf8'));
+    expect(pj.network.kind).toBe('mlp');
+    expect(pj.dO).toBe(7);
+    const pe = await evaluatePolicy(dir, { randomTargets: 1 });
+    expect(pe.conditions).toHaveLength(4);
+    for (const c of pe.conditions) {
+      // Every rollout ran on predicted poses; the estimator's error is recorded.
+      expect(typeof c.poseErrorCm).toBe('number');
+      expect(Number.isFinite(c.poseErrorCm)).toBe(true);
+      expect(c.poseErrorCm).toBeGreaterThan(0);
+    }
+    // A pose-prediction run without its estimator cannot be evaluated.
+    rmSync(join(dir, 'pose', 'pose-head.json'));
+    await expect(evaluatePolicy(dir)).rejects.toThrow(/cannot read a pose estimator/);
+  }, 180_000);
 
   it('a run stopped during trajectory pretraining resumes to identical metrics', async () => {
     const e = tiny();

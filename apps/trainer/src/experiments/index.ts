@@ -5,7 +5,14 @@ import { pointmass } from './pointmass.js';
 import { peg2dBadmm, peg2dMdgps, peg3dBadmm, peg3dMdgps } from './policy.js';
 import { reacher } from './reacher.js';
 import { swimmer } from './swimmer.js';
-import { reacherVisionMdgps, reacherVisionMdgpsPoseFeatures } from './vision.js';
+import {
+  reacherVisionMdgps,
+  reacherVisionMdgps12,
+  reacherVisionMdgps12PoseFeatures,
+  reacherVisionMdgps12PosePrediction,
+  reacherVisionMdgpsPoseFeatures,
+  reacherVisionMdgpsPosePrediction,
+} from './vision.js';
 
 export { FAST_GMM_EM, PR2_GAINS } from './peg3d.js';
 export { BLIND_OBSERVATION, STATE_POLICY } from './policy.js';
@@ -20,7 +27,11 @@ export {
   pointmass,
   reacher,
   reacherVisionMdgps,
+  reacherVisionMdgps12,
+  reacherVisionMdgps12PoseFeatures,
+  reacherVisionMdgps12PosePrediction,
   reacherVisionMdgpsPoseFeatures,
+  reacherVisionMdgpsPosePrediction,
   swimmer,
 };
 
@@ -37,6 +48,10 @@ export const EXPERIMENTS: Readonly<Record<string, ExperimentDefinition>> = {
   'peg3d-mdgps': peg3dMdgps,
   'reacher-vision-mdgps': reacherVisionMdgps,
   'reacher-vision-mdgps-pose-features': reacherVisionMdgpsPoseFeatures,
+  'reacher-vision-mdgps-pose-prediction': reacherVisionMdgpsPosePrediction,
+  'reacher-vision-mdgps-12': reacherVisionMdgps12,
+  'reacher-vision-mdgps-12-pose-features': reacherVisionMdgps12PoseFeatures,
+  'reacher-vision-mdgps-12-pose-prediction': reacherVisionMdgps12PosePrediction,
 };
 
 /** Name of the experiment `pnpm start` trains. */

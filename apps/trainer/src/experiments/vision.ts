@@ -87,3 +87,64 @@ export const reacherVisionMdgpsPoseFeatures: ExperimentDefinition = {
     'reacher-vision with MDGPS, Figure 9 baseline: conv layers frozen after pose pretraining',
   policy: { ...VISUOMOTOR_POLICY, iterations: 0 },
 };
+
+/**
+ * {@link reacherVisionMdgps} on 12 training targets spread over the annulus (the task's
+ * training conditions 0-11: the 4 of `reacher-vision-mdgps`, an inner ring at 9.5 cm and an
+ * outer ring at 18 cm), so the policy sees the target at many places before the spatial test.
+ * Same pipeline and settings otherwise.
+ */
+export const reacherVisionMdgps12: ExperimentDefinition = {
+  ...reacherVisionMdgps,
+  name: 'reacher-vision-mdgps-12',
+  description: 'reacher-vision-mdgps on 12 training targets spread over the workspace',
+  conditions: { train: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], test: [0, 1] },
+};
+
+/** Figure 9's "pose features" baseline on the 12 targets of {@link reacherVisionMdgps12}. */
+export const reacherVisionMdgps12PoseFeatures: ExperimentDefinition = {
+  ...reacherVisionMdgps12,
+  name: 'reacher-vision-mdgps-12-pose-features',
+  description:
+    'reacher-vision-mdgps-12, Figure 9 baseline: conv layers frozen after pose pretraining',
+  policy: { ...VISUOMOTOR_POLICY, iterations: 0 },
+};
+
+/**
+ * Figure 9's "pose prediction" baseline on the 4 targets of {@link reacherVisionMdgps}: the
+ * same pose data and pose pretraining (stages 1-2, whose estimator is kept), then MDGPS with a
+ * state policy (MLP 40-40, 4000 Adam steps per update) on the joint angles, velocities and the
+ * TRUE target-relative fingertip. `visuomotor eval RUN_DIR --policy` runs that policy on the
+ * fingertip relative to the target the estimator predicts from each camera frame.
+ */
+export const reacherVisionMdgpsPosePrediction: ExperimentDefinition = {
+  ...reacherVisionMdgps,
+  name: 'reacher-vision-mdgps-pose-prediction',
+  description:
+    'reacher-vision with MDGPS, Figure 9 baseline: state policy on the pose predicted from the image',
+  task: {
+    name: 'reacher-vision',
+    options: { obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES', 'END_EFFECTOR_POINTS'] },
+  },
+  policy: {
+    network: {
+      type: 'pose-prediction',
+      image: { width: 64, height: 64 },
+      conv: 'sim',
+      hidden: [40, 40],
+    },
+    iterations: 4000,
+    batchSize: 25,
+    lr: 1e-3,
+    weightDecay: 0,
+    posePretraining: VISUOMOTOR_POLICY.posePretraining,
+  },
+};
+
+/** The pose-prediction baseline on the 12 targets of {@link reacherVisionMdgps12}. */
+export const reacherVisionMdgps12PosePrediction: ExperimentDefinition = {
+  ...reacherVisionMdgpsPosePrediction,
+  name: 'reacher-vision-mdgps-12-pose-prediction',
+  description: 'reacher-vision-mdgps-12, Figure 9 baseline: state policy on the predicted pose',
+  conditions: reacherVisionMdgps12.conditions,
+};

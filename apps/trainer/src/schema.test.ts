@@ -23,6 +23,7 @@ describe('experiment schema', () => {
       'peg2d',
       'peg2d-badmm',
       'peg2d-mdgps',
+      'peg2d-vision-mdgps',
       'peg3d',
       'peg3d-badmm',
       'peg3d-mdgps',

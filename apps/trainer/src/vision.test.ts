@@ -39,6 +39,12 @@ describe('visuomotor experiment schema', () => {
       expect(e.conditions.train).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
       expect(e.policy?.network.type).toBe('visuomotor-cnn');
     }
+    // The second vision task through the same pipeline.
+    const peg = validateExperiment(EXPERIMENTS['peg2d-vision-mdgps']);
+    expect(peg.task.name).toBe('peg2d-vision');
+    expect(peg.task.options?.obsSensors).toEqual(['JOINT_ANGLES', 'JOINT_VELOCITIES', 'RGB_IMAGE']);
+    expect(peg.policy?.network.type).toBe('visuomotor-cnn');
+    expect(peg.conditions).toEqual({ train: [0, 1, 2, 3], test: [0, 1, 2] });
     // The pose-prediction baseline: a state policy on the true ee points during training,
     // the pose estimator of the same pose pretraining at evaluation.
     for (const n of [
@@ -280,6 +286,42 @@ describe('visuomotor pipeline (tiny end-to-end run)', () => {
     // A pose-prediction run without its estimator cannot be evaluated.
     rmSync(join(dir, 'pose', 'pose-head.json'));
     await expect(evaluatePolicy(dir)).rejects.toThrow(/cannot read a pose estimator/);
+  }, 180_000);
+
+  it('runs the pipeline on peg2d-vision (6-number pose label: the two peg target points)', async () => {
+    const dir = join(root, 'peg2d-vision');
+    const base = tiny();
+    const e: ExperimentDefinition = {
+      ...EXPERIMENTS['peg2d-vision-mdgps'],
+      name: 'tiny-peg2d-vision',
+      task: {
+        name: 'peg2d-vision',
+        options: {
+          obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES', 'RGB_IMAGE'],
+          image: { width: 16, height: 16 },
+        },
+      },
+      conditions: { train: [0, 1], test: [0] },
+      T: 10,
+      iterations: 2,
+      algorithm: {
+        ...(base.algorithm as object),
+        pretrainIterations: 1,
+      } as ExperimentDefinition['algorithm'],
+      policy: { ...base.policy, pretrainNetwork: undefined } as ExperimentDefinition['policy'],
+    };
+    delete e.policy?.pretrainNetwork;
+    const r = await train(e, { out: dir, plots: false });
+    expect(r.metrics).toHaveLength(4);
+    const pose = JSON.parse(
+      readFileSync(join(dir, 'pose', 'pose.json'), 'utf8'),
+    ) as PosePretrainResult;
+    expect(pose.config.task).toBe('peg2d-vision');
+    expect(pose.trainImages).toBe(3 * 25); // T = 100 steps, every 4th frame
+    const pe = await evaluatePolicy(dir);
+    expect(pe.train.conditions).toBe(2);
+    expect(pe.test.conditions).toBe(1);
+    expect(pe.conditions.every((c) => typeof c.distance === 'number')).toBe(true);
   }, 180_000);
 
   it('a run stopped during trajectory pretraining resumes to identical metrics', async () => {

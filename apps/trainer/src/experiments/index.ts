@@ -6,6 +6,7 @@ import { peg2dBadmm, peg2dMdgps, peg3dBadmm, peg3dMdgps } from './policy.js';
 import { reacher } from './reacher.js';
 import { swimmer } from './swimmer.js';
 import {
+  peg2dVisionMdgps,
   reacherVisionMdgps,
   reacherVisionMdgps12,
   reacherVisionMdgps12PoseFeatures,
@@ -21,6 +22,7 @@ export {
   peg2d,
   peg2dBadmm,
   peg2dMdgps,
+  peg2dVisionMdgps,
   peg3d,
   peg3dBadmm,
   peg3dMdgps,
@@ -52,6 +54,7 @@ export const EXPERIMENTS: Readonly<Record<string, ExperimentDefinition>> = {
   'reacher-vision-mdgps-12': reacherVisionMdgps12,
   'reacher-vision-mdgps-12-pose-features': reacherVisionMdgps12PoseFeatures,
   'reacher-vision-mdgps-12-pose-prediction': reacherVisionMdgps12PosePrediction,
+  'peg2d-vision-mdgps': peg2dVisionMdgps,
 };
 
 /** Name of the experiment `pnpm start` trains. */

@@ -1,4 +1,5 @@
 import type { ExperimentDefinition, PolicyConfig } from '../experiment.js';
+import { peg2d } from './peg2d.js';
 import { reacher } from './reacher.js';
 
 /**
@@ -147,4 +148,37 @@ export const reacherVisionMdgps12PosePrediction: ExperimentDefinition = {
   name: 'reacher-vision-mdgps-12-pose-prediction',
   description: 'reacher-vision-mdgps-12, Figure 9 baseline: state policy on the predicted pose',
   conditions: reacherVisionMdgps12.conditions,
+};
+
+/**
+ * The pipeline on the second vision task, `peg2d-vision`: peg insertion into a red slot that
+ * moves over 35 cm x 10 cm and is seen only in the 64x64 overhead image (1.9 cm per pixel).
+ * peg2d's costs, initial controller and prior; 4 training slots and the task's 3 held-out
+ * ones; MDGPS with the step settings of `peg2d-mdgps` (cost-measured step rule, step
+ * multiplier capped at 3) and 8 trajectory-only iterations before the policy phase (peg2d
+ * puts all four pegs in the slot by then); pose pretraining on random slots and arm motions
+ * (the 6-number label is the two target points of the peg); the visuomotor CNN of
+ * {@link VISUOMOTOR_POLICY}.
+ */
+export const peg2dVisionMdgps: ExperimentDefinition = {
+  ...peg2d,
+  name: 'peg2d-vision-mdgps',
+  description:
+    'peg2d-vision with MDGPS: pose-pretrained visuomotor CNN on 64x64 images + joint state',
+  task: {
+    name: 'peg2d-vision',
+    options: { obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES', 'RGB_IMAGE'] },
+  },
+  conditions: { train: [0, 1, 2, 3], test: [0, 1, 2] },
+  iterations: 16,
+  algorithm: {
+    type: 'mdgps',
+    klStep: 0.2,
+    minStepMult: 0.01,
+    maxStepMult: 3,
+    stepRule: 'mc',
+    policyPrior: 'constant',
+    pretrainIterations: 8,
+  },
+  policy: VISUOMOTOR_POLICY,
 };

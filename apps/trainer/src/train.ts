@@ -7,7 +7,12 @@
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { findBlock, type Policy, type Sample } from '@visuomotor/contracts';
+import {
+  findBlock,
+  type Policy,
+  type PolicyUpdateReport,
+  type Sample,
+} from '@visuomotor/contracts';
 import { LinearGaussianPolicy } from '@visuomotor/mujoco-agent';
 import type { GpsAlgorithm, IterationRecord } from './algorithm-types.js';
 import {
@@ -415,7 +420,10 @@ async function runLoop(
       lines.map((l) => `${JSON.stringify(l)}\n`).join(''),
     );
     // `priorWorkers`: the prior updates fitted on worker threads before `iterate` (0 without);
-    // `sampling`: the iteration's rollouts; `policyRollouts`: the noiseless policy rollouts.
+    // `sampling`: the iteration's rollouts; `policyRollouts`: the noiseless policy rollouts;
+    // `policyUpdates` (policy algorithms): each supervised update's steps, first and final
+    // loss and time, so an underfitting policy shows in the run directory.
+    const policyUpdates = (record as { policyUpdates?: PolicyUpdateReport[] }).policyUpdates;
     appendDurable(
       paths.timings,
       `${JSON.stringify({
@@ -424,8 +432,14 @@ async function runLoop(
         priorWorkers: prepareMs,
         sampling: samplingMs,
         policyRollouts: policyRolloutsMs,
+        ...(policyUpdates ? { policyUpdates } : {}),
       })}\n`,
     );
+    for (const u of policyUpdates ?? []) {
+      progress.log(
+        `policy update: ${u.steps} steps, loss ${fmt(u.initialLoss)} -> ${fmt(u.finalLoss)} (${(u.ms / 1000).toFixed(1)} s)`,
+      );
+    }
     progress.update({ phase: 'checkpoint', iteration: it, iterations: end, fraction: 0.99 });
     writeCheckpoint(runDir, {
       format: 'visuomotor-checkpoint',

@@ -187,6 +187,21 @@ describe('visuomotor pipeline (tiny end-to-end run)', () => {
     const pe = await evaluatePolicy(dir);
     expect(pe.train.conditions).toBe(2);
     expect(pe.test.conditions).toBe(1);
+    // timings.jsonl records each policy update: whole-network steps and the head-only phase.
+    const timings = readFileSync(join(dir, 'timings.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const last = timings[timings.length - 1];
+    // (the first policy iteration has two: MDGPS catches the policy up with the controllers
+    // before the S-step)
+    expect(last.policyUpdates).toHaveLength(2);
+    for (const u of last.policyUpdates) {
+      expect(u.steps).toBe(3);
+      expect(u.headOnly.steps).toBe(4);
+      expect(Number.isFinite(u.finalLoss)).toBe(true);
+    }
+    expect(logs.some((l) => l.startsWith('policy update: 3 steps, loss'))).toBe(true);
   }, 120_000);
 
   it('feeds the policy the camera image and joint state with the right shape', async () => {

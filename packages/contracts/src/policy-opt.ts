@@ -77,4 +77,10 @@ export interface PolicyUpdateReport {
   finalLoss: number;
   /** Wall-clock milliseconds. */
   ms: number;
+  /**
+   * A phase that trained only the last layers before the `steps` above (e.g. the fully
+   * connected layers of a CNN on cached features): its steps and its loss at the start and
+   * (mean over the last 10 steps) at the end. Absent when the optimiser has no such phase.
+   */
+  headOnly?: { steps: number; initialLoss: number; finalLoss: number };
 }

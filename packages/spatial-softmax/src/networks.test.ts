@@ -220,8 +220,15 @@ describe('networks', () => {
         tgtWt: new Float64Array(B).fill(1),
       };
       const before = opt.loss(tg);
-      opt.update(tg);
-      expect(opt.loss(tg)).toBeLessThan(before);
+      const report = opt.update(tg);
+      const after = opt.loss(tg);
+      expect(after).toBeLessThan(before);
+      // The report carries the head-only phase: its steps and falling loss.
+      expect(report.steps).toBe(0);
+      expect(report.headOnly?.steps).toBe(200);
+      // (a minibatch loss, so close to but not equal to the full loss before the update)
+      expect(report.headOnly?.initialLoss).toBeGreaterThan(0.5 * before);
+      expect(report.headOnly?.finalLoss).toBeLessThan(report.headOnly?.initialLoss ?? 0);
       expect(Array.from(cnn.convWeights[0].variable.dataSync())).toEqual(Array.from(k0));
       expect(Array.from(cnn.fcWeights[0].variable.dataSync())).not.toEqual(Array.from(f0));
       expect(opt.tfIter).toBe(200);

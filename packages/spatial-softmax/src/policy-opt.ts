@@ -403,9 +403,10 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
     const obsBuf = new Float32Array(B * dO);
     const muBuf = new Float32Array(B * dU);
     const prcBuf = new Float32Array(B * dU * dU);
-    if (this.opts.fcOnlyIterations > 0 && this.net.head) {
-      this.trainHeadOnly(obs, NT, order, perEpoch, B, tgtMu, tgtPrc, wt);
-    }
+    const headOnly =
+      this.opts.fcOnlyIterations > 0 && this.net.head
+        ? this.trainHeadOnly(obs, NT, order, perEpoch, B, tgtMu, tgtPrc, wt)
+        : undefined;
     const iters = this.opts.iterations;
     const tail = Math.min(10, iters);
     let initialLoss = Number.NaN;
@@ -440,10 +441,14 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
       initialLoss,
       finalLoss: iters > 0 ? tailSum / tail : Number.NaN,
       ms: performance.now() - t0,
+      ...(headOnly ? { headOnly } : {}),
     };
   }
 
-  /** The reference's fc-only phase: cache the head inputs of all samples, train the head on them. */
+  /**
+   * The reference's fc-only phase: cache the head inputs of all samples, train the head on
+   * them. Returns the steps and the loss at the first step and over the last 10.
+   */
   private trainHeadOnly(
     obs: Float64Array,
     NT: number,
@@ -453,9 +458,9 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
     tgtMu: Float64Array,
     tgtPrc: Float64Array,
     wt: Float64Array,
-  ): void {
+  ): { steps: number; initialLoss: number; finalLoss: number } | undefined {
     const head = this.net.head;
-    if (!head) return;
+    if (!head) return undefined;
     const { dO, dU } = this;
     const norm = this.state.norm;
     const chunk = 16;
@@ -471,14 +476,18 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
       feats.set(f.dataSync(), r0 * dF);
       f.dispose();
     }
-    if (!feats) return;
+    if (!feats) return undefined;
     this.fcOptimizer ??= new HostAdam(head.weights, this.adamConfig());
     const fcOpt = this.fcOptimizer;
     const vars = head.weights.map((w) => w.variable);
     const fBuf = new Float32Array(B * dF);
     const muBuf = new Float32Array(B * dU);
     const prcBuf = new Float32Array(B * dU * dU);
-    for (let it = 0; it < this.opts.fcOnlyIterations; it++) {
+    const iters = this.opts.fcOnlyIterations;
+    const tail = Math.min(10, iters);
+    let initialLoss = Number.NaN;
+    let tailSum = 0;
+    for (let it = 0; it < iters; it++) {
       const start = (it * B) % (perEpoch * B);
       for (let r = 0; r < B; r++) {
         const s = order[start + r];
@@ -486,15 +495,32 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
         for (let k = 0; k < dU; k++) muBuf[r * dU + k] = tgtMu[s * dU + k];
         for (let k = 0; k < dU * dU; k++) prcBuf[r * dU * dU + k] = wt[s] * tgtPrc[s * dU * dU + k];
       }
-      tf.tidy(() => {
+      // The loss is read (a wait for the backend) only at the first and the last steps.
+      const report = it === 0 || it >= iters - tail;
+      const v = tf.tidy(() => {
         const x = tf.tensor2d(fBuf, [B, dF]);
         const mu = tf.tensor2d(muBuf, [B, dU]);
         const p = tf.tensor3d(prcBuf, [B, dU, dU]);
-        const { grads } = tf.variableGrads(() => this.quadLoss(head.forward(x), mu, p), vars);
-        fcOpt.step(vars.map((v) => grads[v.name].dataSync()));
+        const { value, grads } = tf.variableGrads(
+          () => this.quadLoss(head.forward(x), mu, p),
+          vars,
+        );
+        fcOpt.step(vars.map((w) => grads[w.name].dataSync()));
+        return report ? value.dataSync()[0] : 0;
       });
+      if (report) {
+        if (!Number.isFinite(v)) {
+          throw new NonFiniteError(`policy head-only loss is ${v} at step ${it}`, {
+            step: it,
+            loss: v,
+          });
+        }
+        if (it === 0) initialLoss = v;
+        if (it >= iters - tail) tailSum += v;
+      }
     }
-    this.tfIter += this.opts.fcOnlyIterations;
+    this.tfIter += iters;
+    return { steps: iters, initialLoss, finalLoss: tailSum / tail };
   }
 
   /**

@@ -38,6 +38,8 @@ describe('visuomotor experiment schema', () => {
       const e = validateExperiment(EXPERIMENTS[n]);
       expect(e.conditions.train).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
       expect(e.policy?.network.type).toBe('visuomotor-cnn');
+      expect(e.policy?.batchSize).toBe(100);
+      expect(e.policy?.fcOnlyIterations).toBe(20000);
     }
     // The second vision task through the same pipeline.
     const peg = validateExperiment(EXPERIMENTS['peg2d-vision-mdgps']);

@@ -17,7 +17,7 @@ import {
 
 export { FAST_GMM_EM, PR2_GAINS } from './peg3d.js';
 export { BLIND_OBSERVATION, STATE_POLICY } from './policy.js';
-export { VISUOMOTOR_POLICY } from './vision.js';
+export { VISUOMOTOR_POLICY, WIDE_FIT } from './vision.js';
 export {
   peg2d,
   peg2dBadmm,

@@ -406,10 +406,12 @@ export async function posePretrain(
   const d = train.dPose;
   const mean = new Float64Array(d);
   const std = new Float64Array(d);
+  const constant: boolean[] = [];
   for (let k = 0; k < d; k++) {
     const ms = meanStd(Float64Array.from({ length: train.N }, (_, n) => train.poses[n * d + k]));
     mean[k] = ms.mean;
-    std[k] = ms.std > 1e-9 ? ms.std : 1;
+    constant[k] = !(ms.std > 1e-9);
+    std[k] = constant[k] ? 1 : ms.std;
   }
   const fwd = (x: Float64Array) => x.map((v, i) => (v - mean[i % d]) / std[i % d]);
   const inv = (x: Float64Array) => x.map((v, i) => v * std[i % d] + mean[i % d]);
@@ -454,10 +456,14 @@ export async function posePretrain(
     mkdirSync(dir, { recursive: true });
     // The convolutions (for the visuomotor policy) and the head with the label
     // standardisation (for the pose-prediction baseline's estimator).
+    // A label dimension that never varies (the target's height) is saved with std 0, so the
+    // estimator returns it exactly: the pose-prediction policy never saw that input vary, and
+    // its observation normalisation (scale 1/max(std, 1e-3)) turned the network's few
+    // centimetres of noise there into inputs of ±50 (every condition failed).
     savePoseEstimator(
       dir,
       model,
-      { mean, std },
+      { mean, std: std.map((s, k) => (constant[k] ? 0 : s)) },
       { task, seed, steps: cfg.steps, heldOutCm: final.mean },
     );
     writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);

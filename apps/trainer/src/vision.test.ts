@@ -287,7 +287,12 @@ describe('visuomotor pipeline (tiny end-to-end run)', () => {
     const r = await train(e, { out: dir, plots: false });
     expect(r.metrics).toHaveLength(6);
     // The estimator (convolutions + head + label standardisation) is kept with the run.
-    expect(existsSync(join(dir, 'pose', 'pose-head.json'))).toBe(true);
+    const head = JSON.parse(readFileSync(join(dir, 'pose', 'pose-head.json'), 'utf8'));
+    // The target's height never varies: saved as a constant (std 0), returned exactly.
+    expect(head.dPose).toBe(3);
+    expect(head.std[2]).toBe(0);
+    expect(head.mean[2]).toBeCloseTo(0.02, 12);
+    expect(head.std[0]).toBeGreaterThan(0);
     // The exported policy is the MLP on joint state and the 3 target-relative ee entries.
     const pj = JSON.parse(readFileSync(join(dir, 'policy', 'policy.json'), 'utf8'));
     expect(pj.network.kind).toBe('mlp');

@@ -30,7 +30,11 @@ export interface PoseHeadFile {
   hidden: number[];
   /** `pose{l}/kernel` `[in, out]` and `pose{l}/bias` `[out]`, float32 offsets into the `.bin`. */
   weights: { name: string; shape: number[]; offset: number }[];
-  /** Label standardisation: the network predicts (pose − mean) / std per dimension `[dPose]`. */
+  /**
+   * Label standardisation: the network predicts (pose − mean) / std per dimension `[dPose]`.
+   * `std` 0 marks a dimension that was constant in the training labels (e.g. the height of a
+   * target on a table): the estimator returns `mean` there exactly.
+   */
   mean: number[];
   std: number[];
   meta?: Record<string, unknown>;
@@ -40,7 +44,12 @@ export interface PoseHeadFile {
 export interface PoseStandardisation {
   /** `[dPose]` */
   mean: ArrayLike<number>;
-  /** `[dPose]`, all positive */
+  /**
+   * `[dPose]`, non-negative. 0 marks a label dimension that was constant in training: the
+   * loaded estimator returns `mean` there instead of the network's output, which for such a
+   * dimension is noise the network never learnt to remove (a consumer that never saw the
+   * dimension vary, like a policy with observation normalisation, would amplify it).
+   */
   std: ArrayLike<number>;
 }
 
@@ -72,8 +81,12 @@ export function savePoseEstimator(
   if (mean.length !== dPose || !mean.every(Number.isFinite)) {
     throw new InvalidArgumentError('standardisation.mean', `${dPose} finite numbers`, mean);
   }
-  if (std.length !== dPose || !std.every((s) => Number.isFinite(s) && s > 0)) {
-    throw new InvalidArgumentError('standardisation.std', `${dPose} positive numbers`, std);
+  if (std.length !== dPose || !std.every((s) => Number.isFinite(s) && s >= 0)) {
+    throw new InvalidArgumentError(
+      'standardisation.std',
+      `${dPose} non-negative numbers (0: a constant dimension)`,
+      std,
+    );
   }
   saveConvWeights(dir, model.trunk, meta);
   const total = model.head.reduce((a, w) => a + w.variable.size, 0);
@@ -123,8 +136,9 @@ export class PoseEstimator {
   }
 
   /**
-   * Poses `[B, dPose]` (label units: standardisation undone) of images `[B, C·H·W]`
-   * (channels first, values in [0, 1], as in an `RGB_IMAGE` observation).
+   * Poses `[B, dPose]` (label units: standardisation undone; constant dimensions, `std` 0,
+   * exactly their `mean`) of images `[B, C·H·W]` (channels first, values in [0, 1], as in an
+   * `RGB_IMAGE` observation).
    */
   predict(images: Float32Array | Float64Array, B: number): Float64Array {
     assertShape('images', images, [B, this.imageSize]);
@@ -132,7 +146,7 @@ export class PoseEstimator {
     const { mean, std } = this.head;
     for (let i = 0; i < p.length; i++) {
       const k = i % this.dPose;
-      p[i] = p[i] * std[k] + mean[k];
+      p[i] = std[k] === 0 ? mean[k] : p[i] * std[k] + mean[k];
     }
     return p;
   }

@@ -266,9 +266,22 @@ describe('pose regression', () => {
         est.dispose();
       }
       expect(() => savePoseEstimator(dir, fc, { mean, std })).toThrow(InvalidArgumentError);
-      expect(() => savePoseEstimator(dir, m, { mean, std: [1, 0, 1] })).toThrow(
+      expect(() => savePoseEstimator(dir, m, { mean, std: [1, -1, 1] })).toThrow(
         InvalidArgumentError,
       );
+      // std 0: a dimension that was constant in the labels is returned as its mean, exactly.
+      savePoseEstimator(dir, m, { mean, std: [0.5, 2, 0] });
+      const est0 = loadPoseEstimator(dir);
+      try {
+        const raw = m.predict(images, 20);
+        const got = est0.predict(images, 20);
+        for (let b = 0; b < 20; b++) {
+          expect(got[3 * b]).toBeCloseTo(raw[3 * b] * 0.5 + 0.1, 6);
+          expect(got[3 * b + 2]).toBe(0.02);
+        }
+      } finally {
+        est0.dispose();
+      }
       expect(() => savePoseEstimator(dir, m, { mean: [0, 0], std })).toThrow(InvalidArgumentError);
       expect(() => loadPoseEstimator(join(dir, 'missing'))).toThrow(PolicyFormatError);
     } finally {

@@ -96,7 +96,7 @@ export const reacherVisionMdgpsPoseFeatures: ExperimentDefinition = {
  * (batches of 25, 4000 head steps) left the policy far from the controllers: on the
  * pose-prediction state MLP (seed 0) 0 of 12 policy rollouts ended within 2 cm of their
  * targets after the last update, against 7 of 12 with batches of 100 and 20000 steps; batches
- * of 25 with 20000 steps at lr 3e-4 gave 4 of 12 (docs/results-visuomotor.md).
+ * of 25 with 20000 steps at lr 3e-4 gave 3 of 12 (docs/results-visuomotor.md).
  */
 export const WIDE_FIT = { batchSize: 100, fcOnlyIterations: 20000, iterations: 50 } as const;
 

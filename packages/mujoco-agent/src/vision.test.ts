@@ -105,9 +105,14 @@ describe('vision tasks', () => {
           const range = Float64Array.from(raw.jnt_range);
           const limited = Uint8Array.from(raw.jnt_limited);
           const v = new Float64Array(n);
-          for (let c = 0; c < b.conditions; c++) {
+          // Gradient descent from the start configuration, and, for targets where that stalls
+          // (reacher-vision's targets behind the shoulder, where the start arm points away:
+          // a saddle for local methods, as trajectory optimisation also finds), from the start
+          // with the first joint turned by ±π/2 and π. Reachable = one of them gets within 1 cm.
+          const descend = (c: number, turn: number) => {
             b.sim.reset(c);
             const q = Float64Array.from(b.conditionList[c].qpos0);
+            q[0] += turn;
             let err = 0;
             for (let it = 0; it < 3000; it++) {
               b.sim.setJointState(q, v);
@@ -121,7 +126,16 @@ describe('vision tasks', () => {
                 if (limited[j]) q[j] = Math.min(range[2 * j + 1], Math.max(range[2 * j], q[j]));
               }
             }
-            expect(Math.sqrt(err / b.nPoints)).toBeLessThan(0.01);
+            return Math.sqrt(err / b.nPoints);
+          };
+          const turns = name === 'reacher-vision' ? [0, Math.PI / 2, -Math.PI / 2, Math.PI] : [0];
+          for (let c = 0; c < b.conditions; c++) {
+            let best = Number.POSITIVE_INFINITY;
+            for (const turn of turns) {
+              if (best < 0.01) break;
+              best = Math.min(best, descend(c, turn));
+            }
+            expect(best).toBeLessThan(0.01);
           }
         } finally {
           b.dispose();

@@ -117,6 +117,16 @@ describe('visuomotor experiment schema', () => {
 const root = mkdtempSync(join(tmpdir(), 'visuomotor-vision-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/** A tiny network on 16x16 images (two small convolutions, one hidden layer of 8). */
+const TINY_NETWORK = {
+  image: { width: 16, height: 16 },
+  conv: [
+    { filters: 4, kernel: 3, stride: 2 },
+    { filters: 3, kernel: 3, stride: 1 },
+  ],
+  hidden: [8],
+};
+
 const tiny = (extra: Partial<ExperimentDefinition> = {}): ExperimentDefinition => ({
   ...EXPERIMENTS['reacher-vision-mdgps'],
   name: 'tiny-vision',
@@ -141,15 +151,7 @@ const tiny = (extra: Partial<ExperimentDefinition> = {}): ExperimentDefinition =
     pretrainIterations: 2,
   },
   policy: {
-    network: {
-      type: 'visuomotor-cnn',
-      image: { width: 16, height: 16 },
-      conv: [
-        { filters: 4, kernel: 3, stride: 2 },
-        { filters: 3, kernel: 3, stride: 1 },
-      ],
-      hidden: [8],
-    },
+    network: { type: 'visuomotor-cnn', ...TINY_NETWORK },
     fcOnlyIterations: 4,
     iterations: 3,
     batchSize: 8,
@@ -261,23 +263,14 @@ describe('visuomotor pipeline (tiny end-to-end run)', () => {
   it('pose prediction: trains a state policy, then evaluates it on poses predicted from images', async () => {
     const dir = join(root, 'pose-prediction');
     const base = tiny();
+    const pp = EXPERIMENTS['reacher-vision-mdgps-pose-prediction'];
     const e: ExperimentDefinition = {
       ...base,
       name: 'tiny-pose-prediction',
-      task: {
-        name: 'reacher-vision',
-        options: { obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES', 'END_EFFECTOR_POINTS'] },
-      },
+      // the built-in baseline's observation: joint state and the TRUE target-relative fingertip
+      task: pp.task,
       policy: {
-        network: {
-          type: 'pose-prediction',
-          image: { width: 16, height: 16 },
-          conv: [
-            { filters: 4, kernel: 3, stride: 2 },
-            { filters: 3, kernel: 3, stride: 1 },
-          ],
-          hidden: [8],
-        },
+        network: { type: 'pose-prediction', ...TINY_NETWORK },
         iterations: 5,
         batchSize: 8,
         lr: 1e-3,

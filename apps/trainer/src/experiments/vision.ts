@@ -1,6 +1,16 @@
-import type { ExperimentDefinition, PolicyConfig } from '../experiment.js';
+import type { ExperimentDefinition, PolicyConfig, VisuomotorNetworkConfig } from '../experiment.js';
 import { peg2d } from './peg2d.js';
 import { reacher } from './reacher.js';
+
+/**
+ * The network shape shared by the visuomotor policy and the pose-prediction baseline's
+ * estimator and state policy: 64x64 images, the `'sim'` convolutions, two hidden layers of 40.
+ */
+const SIM_NETWORK = {
+  image: { width: 64, height: 64 },
+  conv: 'sim',
+  hidden: [40, 40],
+} satisfies Omit<VisuomotorNetworkConfig, 'type'>;
 
 /**
  * The visuomotor policy of the paper's pipeline on 64x64 simulated images: the `'sim'`
@@ -22,12 +32,7 @@ import { reacher } from './reacher.js';
  *   freshly initialised head needs thousands of steps to read them.
  */
 export const VISUOMOTOR_POLICY: PolicyConfig = {
-  network: {
-    type: 'visuomotor-cnn',
-    image: { width: 64, height: 64 },
-    conv: 'sim',
-    hidden: [40, 40],
-  },
+  network: { type: 'visuomotor-cnn', ...SIM_NETWORK },
   fcOnlyIterations: 4000,
   iterations: 100,
   batchSize: 25,
@@ -140,12 +145,7 @@ export const reacherVisionMdgpsPosePrediction: ExperimentDefinition = {
     options: { obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES', 'END_EFFECTOR_POINTS'] },
   },
   policy: {
-    network: {
-      type: 'pose-prediction',
-      image: { width: 64, height: 64 },
-      conv: 'sim',
-      hidden: [40, 40],
-    },
+    network: { type: 'pose-prediction', ...SIM_NETWORK },
     iterations: 4000,
     batchSize: 25,
     lr: 1e-3,

@@ -17,7 +17,7 @@ import { initBackend } from '../backend.js';
 import { PolicyFormatError } from '../errors.js';
 import { buildNetwork, type VisuomotorCnn, visuomotorCnn } from '../networks.js';
 import { Rng } from '../rng.js';
-import { createPoseModel, POSE_ARCHITECTURES } from './architectures.js';
+import { createPoseModel, POSE_ARCHITECTURES, type PoseArchitecture } from './architectures.js';
 import { collectPoseData, poseErrors, selectPoseData } from './data.js';
 import { loadPoseEstimator, savePoseEstimator } from './estimator.js';
 import { featurePointOverlay, featurePointPixels, featurePointsOf } from './overlay.js';
@@ -229,20 +229,10 @@ describe('pose regression', () => {
 
   it('saves a pose estimator that predicts the same poses in label units after loading', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pose-est-'));
-    const m = createPoseModel({
-      architecture: 'feature-points',
-      image: { width: S, height: S },
-      dPose: 3,
-      conv,
-      seed: 5,
-    });
-    const fc = createPoseModel({
-      architecture: 'fc',
-      image: { width: S, height: S },
-      dPose: 3,
-      conv,
-      seed: 5,
-    });
+    const model = (architecture: PoseArchitecture) =>
+      createPoseModel({ architecture, image: { width: S, height: S }, dPose: 3, conv, seed: 5 });
+    const m = model('feature-points');
+    const fc = model('fc');
     try {
       const { images, poses } = discs(20, S, 9);
       m.train(images, poses, 20, { iterations: 5, batchSize: 10 });

@@ -111,7 +111,8 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   eval: {
-    usage: 'visuomotor eval RUN_DIR [--policy [--task TASK] [--random-targets N]] [--json]',
+    usage:
+      'visuomotor eval RUN_DIR [--policy [--best] [--task TASK] [--random-targets N]] [--json]',
     summary: 'roll out the newest controllers of a run without noise, write eval.json and plots',
     positional: [{ name: 'RUN_DIR', help: 'a run directory' }],
     flags: {
@@ -129,6 +130,10 @@ const COMMANDS: Record<string, CommandSpec> = {
         type: 'int',
         value: 'N',
         help: 'with --policy: also roll out on N new random targets of a vision task',
+      },
+      best: {
+        type: 'bool',
+        help: 'with --policy: the best policy iterate (RUN_DIR/policy-best, chosen on the training conditions; writes eval-policy-best*.json)',
       },
       ...COMMON_FLAGS,
     },
@@ -421,6 +426,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           const pe = await evaluatePolicy(args.positional[0], {
             task: args.flags.task as string | undefined,
             randomTargets: args.flags['random-targets'] as number | undefined,
+            best: args.flags.best === true,
           });
           if (args.flags.json) write(io.stdout, `${JSON.stringify(pe)}\n`);
           else reportPolicyEval(io, resolve(args.positional[0]), pe);

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findBlock, makeLayout, type Policy, type Sample } from '@visuomotor/contracts';
 import {
@@ -20,7 +20,7 @@ import { loadPolicy, loadPoseEstimator, type PoseEstimator } from '@visuomotor/s
 import type { TaskAgentOptions } from './agents.js';
 import { ExperimentConfigError, RunDirError } from './errors.js';
 import { PosePredictionPolicy } from './pose-prediction.js';
-import { readRunConfig, runPaths, writeFileAtomic } from './run-dir.js';
+import { type BestPolicy, readRunConfig, runPaths, writeFileAtomic } from './run-dir.js';
 import { POSE_DIR } from './vision-pipeline.js';
 
 /** Result of the policy on one task condition. */
@@ -56,8 +56,10 @@ export interface PolicyEvalSummary {
 
 /** Contents of eval-policy.json. */
 export interface PolicyEvalResult {
-  /** The exported policy directory evaluated. */
+  /** The exported policy directory evaluated: `'policy'` or `'policy-best'`. */
   policy: string;
+  /** With {@link PolicyEvalOptions.best}: which iterate `policy-best` holds. */
+  best?: BestPolicy;
   conditions: PolicyEvalCondition[];
   /** Task the policy was rolled out on (the run's, or {@link PolicyEvalOptions.task}). */
   task: string;
@@ -83,14 +85,23 @@ export interface PolicyEvalOptions {
    * at its start configuration). Default 0.
    */
   randomTargets?: number;
+  /**
+   * Evaluate `RUN_DIR/policy-best`, the best policy iterate of the run (selected on the
+   * training conditions), instead of the final `RUN_DIR/policy`. Default false.
+   */
+  best?: boolean;
 }
 
 /** Seed of the random targets of {@link PolicyEvalOptions.randomTargets} (the same for every run). */
 export const RANDOM_TARGET_SEED = 20161;
 
-/** File an evaluation is written to: `eval-policy.json`, or `eval-policy-TASK.json` for another task. */
+/**
+ * File an evaluation is written to: `eval-policy.json`, `eval-policy-TASK.json` for another
+ * task, with `-best` after `eval-policy` for the best iterate.
+ */
 export function policyEvalFile(runTask: string, opts: PolicyEvalOptions = {}): string {
-  return opts.task && opts.task !== runTask ? `eval-policy-${opts.task}.json` : 'eval-policy.json';
+  const base = opts.best ? 'eval-policy-best' : 'eval-policy';
+  return opts.task && opts.task !== runTask ? `${base}-${opts.task}.json` : `${base}.json`;
 }
 
 function finalDist(stateLayout: MujocoAgent['stateLayout'], s: Sample): number | null {
@@ -134,9 +145,12 @@ export async function evaluatePolicy(
   runDir = resolve(runDir);
   const config = readRunConfig(runDir);
   const paths = runPaths(runDir);
-  if (!existsSync(paths.policy)) {
+  const policyDir = opts.best ? paths.policyBest : paths.policy;
+  if (!existsSync(policyDir)) {
     throw new RunDirError(
-      `${runDir}: no exported policy (${paths.policy}); only finished badmm/mdgps runs have one`,
+      opts.best
+        ? `${runDir}: no best policy iterate (${policyDir}); badmm/mdgps runs write one from their first policy iteration`
+        : `${runDir}: no exported policy (${policyDir}); only finished badmm/mdgps runs have one`,
       { runDir },
     );
   }
@@ -166,7 +180,10 @@ export async function evaluatePolicy(
           qpos0: [...spec.train[0].qpos0],
         }))
       : [];
-  const policy = await loadPolicy(paths.policy);
+  const best = opts.best
+    ? (JSON.parse(readFileSync(join(policyDir, 'best.json'), 'utf8')) as BestPolicy)
+    : undefined;
+  const policy = await loadPolicy(policyDir);
   // The pose-prediction baseline: the state policy acts on the target predicted from the
   // camera image by the run's pose estimator (RUN_DIR/pose), so its agent also renders images.
   const network = e.policy?.network;
@@ -248,7 +265,8 @@ export async function evaluatePolicy(
     policy.dispose();
   }
   const out: PolicyEvalResult = {
-    policy: 'policy',
+    policy: opts.best ? 'policy-best' : 'policy',
+    ...(best ? { best } : {}),
     conditions: results,
     task: name,
     file: policyEvalFile(runTask, opts),

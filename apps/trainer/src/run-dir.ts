@@ -24,6 +24,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   truncateSync,
   unlinkSync,
@@ -51,6 +52,12 @@ export function runPaths(dir: string) {
     evalJson: join(dir, 'eval.json'),
     /** The final global policy of `badmm` / `mdgps` runs (`exportPolicy`). */
     policy: join(dir, 'policy'),
+    /**
+     * The best policy iterate of the policy phase so far (most training conditions within the
+     * success distance in the noiseless policy rollouts, then the lowest mean distance), with
+     * `best.json` ({@link BestPolicy}).
+     */
+    policyBest: join(dir, 'policy-best'),
     /** `visuomotor eval --policy` results. */
     evalPolicyJson: join(dir, 'eval-policy.json'),
     plots: join(dir, 'plots'),
@@ -96,6 +103,33 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   } catch {
     // directories cannot be fsynced on every platform
   }
+}
+
+/**
+ * Replace directory `dir` by what `fill(tmp)` writes into a fresh temporary directory next to
+ * it: the old directory is renamed aside, the new one renamed into place, the old one removed.
+ * A crash leaves either the old or the new directory at `dir` (or, between the two renames, the
+ * old one under a `.old` name and none at `dir`), never a partly written one.
+ */
+export async function replaceDirectory(
+  dir: string,
+  fill: (tmp: string) => Promise<void> | void,
+): Promise<void> {
+  const parent = dirname(dir);
+  const stamp = `${Math.random().toString(36).slice(2)}.${process.pid}`;
+  const tmp = join(parent, `.${stamp}.tmp`);
+  const old = join(parent, `.${stamp}.old`);
+  mkdirSync(parent, { recursive: true });
+  try {
+    await fill(tmp);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  const had = existsSync(dir);
+  if (had) renameSync(dir, old);
+  renameSync(tmp, dir);
+  if (had) rmSync(old, { recursive: true, force: true });
 }
 
 /** Append `text` to `path` and fsync. Returns the file size afterwards (bytes). */
@@ -200,6 +234,60 @@ export function readRunConfig(dir: string): RunConfig {
 }
 
 /** One line of metrics.jsonl. Only deterministic numbers: a resumed run reproduces it byte for byte. */
+/** Contents of `policy-best/best.json`: which iteration's policy it is and its score. */
+export interface BestPolicy {
+  /** 0-based iteration after whose policy update the policy was exported. */
+  iteration: number;
+  /** Training conditions whose noiseless policy rollout ended within the success distance. */
+  successes: number;
+  /** Mean final distance of those rollouts (m). */
+  meanDistance: number;
+}
+
+/**
+ * The best policy iterate in `lines` (metrics of a policy run): per iteration whose lines all
+ * carry a numeric `policyDistance` and that is not before `fromIteration`, the number of
+ * conditions with `policyDistance` ≤ `successDistance` (0 without one), then the lowest mean
+ * distance; an earlier iteration wins a tie. Null when no iteration qualifies.
+ */
+export function bestPolicyIteration(
+  lines: readonly MetricsLine[],
+  successDistance: number | undefined,
+  fromIteration = 0,
+): BestPolicy | null {
+  const byIteration = new Map<number, number[]>();
+  const invalid = new Set<number>();
+  for (const l of lines) {
+    if (l.iteration < fromIteration) continue;
+    const d = l.policyDistance;
+    if (typeof d !== 'number' || !Number.isFinite(d)) {
+      invalid.add(l.iteration);
+      continue;
+    }
+    const list = byIteration.get(l.iteration) ?? [];
+    list.push(d);
+    byIteration.set(l.iteration, list);
+  }
+  let best: BestPolicy | null = null;
+  for (const [iteration, ds] of [...byIteration].sort((a, b) => a[0] - b[0])) {
+    if (invalid.has(iteration)) continue;
+    const c: BestPolicy = {
+      iteration,
+      successes: successDistance === undefined ? 0 : ds.filter((d) => d <= successDistance).length,
+      meanDistance: ds.reduce((a, b) => a + b, 0) / ds.length,
+    };
+    if (isBetterPolicy(c, best)) best = c;
+  }
+  return best;
+}
+
+/** Whether `a` beats `b` (more successes, then a lower mean distance; null loses). */
+export function isBetterPolicy(a: BestPolicy, b: BestPolicy | null): boolean {
+  if (!b) return true;
+  if (a.successes !== b.successes) return a.successes > b.successes;
+  return a.meanDistance < b.meanDistance;
+}
+
 export interface MetricsLine {
   /** 0-based iteration. */
   iteration: number;

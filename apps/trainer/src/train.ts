@@ -28,6 +28,8 @@ import { type ProgressReporter, silentProgress } from './progress.js';
 import { TrainerRng } from './rng.js';
 import {
   appendDurable,
+  bestPolicyIteration,
+  isBetterPolicy,
   keepLines,
   type MetricsLine,
   packageVersions,
@@ -36,6 +38,7 @@ import {
   readLatestCheckpoint,
   readMetrics,
   readRunConfig,
+  replaceDirectory,
   runPaths,
   truncateTo,
   writeCheckpoint,
@@ -322,6 +325,12 @@ async function runLoop(
   const noiseScale = experiment.noiseScale ?? 1;
   const successDistance = experiment.success?.distance;
   if (start > 0) progress.log(`resuming ${runDir} at iteration ${start + 1}/${end}`);
+  // The best policy iterate of the policy phase so far, recomputed from the metrics on resume.
+  const policyFrom =
+    experiment.algorithm.type === 'trajopt' ? 0 : (experiment.algorithm.pretrainIterations ?? 0);
+  let best = isPolicyAlgorithm(algorithm)
+    ? bestPolicyIteration(readMetrics(runDir), successDistance, policyFrom)
+    : null;
   for (let it = start; it < end; it++) {
     // Draw every rollout seed of the iteration first, in a fixed order.
     const seeds: number[][] = [];
@@ -439,6 +448,21 @@ async function runLoop(
       progress.log(
         `policy update: ${u.steps} steps, loss ${fmt(u.initialLoss)} -> ${fmt(u.finalLoss)} (${(u.ms / 1000).toFixed(1)} s)`,
       );
+    }
+    // Keep the best policy iterate (selected on the training conditions' noiseless policy
+    // rollouts only) in RUN_DIR/policy-best, replaced atomically.
+    if (isPolicyAlgorithm(algorithm) && it >= policyFrom) {
+      const c = bestPolicyIteration(lines, successDistance, policyFrom);
+      if (c && isBetterPolicy(c, best)) {
+        await replaceDirectory(paths.policyBest, async (tmp) => {
+          await algorithm.exportPolicy(tmp);
+          writeFileAtomic(join(tmp, 'best.json'), `${JSON.stringify(c, null, 2)}\n`);
+        });
+        best = c;
+        progress.log(
+          `best policy so far: iteration ${it + 1}, ${c.successes}/${M} within the success distance, mean ${fmt(c.meanDistance)}`,
+        );
+      }
     }
     progress.update({ phase: 'checkpoint', iteration: it, iterations: end, fraction: 0.99 });
     writeCheckpoint(runDir, {

@@ -206,6 +206,21 @@ describe('visuomotor pipeline (tiny end-to-end run)', () => {
       expect(Number.isFinite(u.finalLoss)).toBe(true);
     }
     expect(logs.some((l) => l.startsWith('policy update: 3 steps, loss'))).toBe(true);
+    // The best policy iterate of the policy phase (here its only iteration, 3 of 3) is kept.
+    const best = JSON.parse(readFileSync(join(dir, 'policy-best', 'best.json'), 'utf8'));
+    expect(best.iteration).toBe(2);
+    expect(best.meanDistance).toBeCloseTo(
+      (r.metrics[4].policyDistance ?? Number.NaN) / 2 +
+        (r.metrics[5].policyDistance ?? Number.NaN) / 2,
+      12,
+    );
+    const pb = await evaluatePolicy(dir, { best: true });
+    expect(pb.policy).toBe('policy-best');
+    expect(pb.best).toEqual(best);
+    expect(pb.file).toBe('eval-policy-best.json');
+    expect(existsSync(join(dir, 'eval-policy-best.json'))).toBe(true);
+    // The last iteration is the best one here, so both exports give the same rollouts.
+    expect(pb.conditions.map((c) => c.distance)).toEqual(pe.conditions.map((c) => c.distance));
   }, 120_000);
 
   it('feeds the policy the camera image and joint state with the right shape', async () => {
@@ -363,5 +378,8 @@ describe('visuomotor pipeline (tiny end-to-end run)', () => {
     expect(
       readFileSync(join(dir, 'metrics.jsonl')).equals(readFileSync(join(ref, 'metrics.jsonl'))),
     ).toBe(true);
+    expect(readFileSync(join(dir, 'policy-best', 'best.json'), 'utf8')).toBe(
+      readFileSync(join(ref, 'policy-best', 'best.json'), 'utf8'),
+    );
   }, 120_000);
 });

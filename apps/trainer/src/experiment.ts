@@ -500,6 +500,13 @@ const convSpec = (v: unknown, p: string) =>
         minLength: 1,
       })(v, p);
 
+/** The fields shared by the networks that read the camera image. */
+const imageNetworkFields = {
+  image: obj({ width: positiveInt, height: positiveInt }),
+  conv: convSpec,
+  hidden: arr(positiveInt, { minLength: 1 }),
+};
+
 const experimentSchema = obj({
   name: (v: unknown, p: string) => {
     const s = str()(v, p);
@@ -535,15 +542,11 @@ const experimentSchema = obj({
         mlp: obj({ type: literal('mlp'), hidden: arr(positiveInt, { minLength: 1 }) }),
         'visuomotor-cnn': obj({
           type: literal('visuomotor-cnn'),
-          image: obj({ width: positiveInt, height: positiveInt }),
-          conv: convSpec,
-          hidden: arr(positiveInt, { minLength: 1 }),
+          ...imageNetworkFields,
         }) as Check<PolicyConfig['network']>,
         'pose-prediction': obj({
           type: literal('pose-prediction'),
-          image: obj({ width: positiveInt, height: positiveInt }),
-          conv: convSpec,
-          hidden: arr(positiveInt, { minLength: 1 }),
+          ...imageNetworkFields,
         }) as Check<PolicyConfig['network']>,
       }),
       iterations: num({ integer: true, min: 0 }),

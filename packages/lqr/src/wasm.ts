@@ -102,6 +102,27 @@ export function simdKernels(dX: number, dU: number, T = 0): LqrSimd | null {
 const r2 = (x: number) => x + (x & 1);
 const r4 = (x: number) => (x + 3) & ~3;
 
+/**
+ * Copy a `rows` x `cols` block from `src` (first entry `so`, row stride `ss`) into wasm memory
+ * `dst` (first entry `d0`, row stride `ds`): how every operand is staged for the kernels.
+ */
+function stageBlock(
+  src: Float64Array,
+  so: number,
+  ss: number,
+  dst: Float64Array,
+  d0: number,
+  ds: number,
+  rows: number,
+  cols: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const s = so + r * ss;
+    const d = d0 + r * ds;
+    for (let c = 0; c < cols; c++) dst[d + c] = src[s + c];
+  }
+}
+
 /** @internal The SIMD products for one problem size (see the module comment). */
 export class LqrSimd {
   private readonly ex: Exports;
@@ -186,20 +207,8 @@ export class LqrSimd {
     const T = Math.min(this.T, Math.floor(Fm.length / (m * n)), Math.floor(FmT.length / (m * n)));
     this.stored = T;
     for (let t = 0; t < T; t++) {
-      const dT = this.stFmT + t * this.stepFmT;
-      const sT = t * n * m;
-      for (let j = 0; j < n; j++) {
-        const s = sT + j * m;
-        const d = dT + j * mK;
-        for (let k = 0; k < m; k++) f64[d + k] = FmT[s + k];
-      }
-      const dF = this.stFm + t * this.stepFm;
-      const sF = t * m * n;
-      for (let i = 0; i < m; i++) {
-        const s = sF + i * n;
-        const d = dF + i * nK;
-        for (let k = 0; k < n; k++) f64[d + k] = Fm[s + k];
-      }
+      stageBlock(FmT, t * n * m, m, f64, this.stFmT + t * this.stepFmT, mK, n, m);
+      stageBlock(Fm, t * m * n, n, f64, this.stFm + t * this.stepFm, nK, m, n);
     }
   }
 
@@ -268,13 +277,7 @@ export class LqrSimd {
     const { bwdB, bwdG, bwdC } = this;
     let bwdA = this.bwdA;
     if (t >= 0 && t < this.stored) bwdA = this.stFmT + t * this.stepFmT;
-    else {
-      for (let j = 0; j < n; j++) {
-        const s = atOff + j * m;
-        const d = bwdA + j * mK;
-        for (let k = 0; k < m; k++) f64[d + k] = AT[s + k];
-      }
-    }
+    else stageBlock(AT, atOff, m, f64, bwdA, mK, n, m);
     const ldg = r4(m);
     const ldc = r4(n);
     // G[j, i] = Σ_{k ≥ i} AT[j, k] R[i, k]
@@ -312,11 +315,7 @@ export class LqrSimd {
     const { dX: m, dU, n, nK, mK, f64 } = this;
     const { fwdB, fwdK, fwdUX, fwdUU } = this;
     if (!(chained && this.kept)) {
-      for (let i = 0; i < m; i++) {
-        const s = so + i * n;
-        const d = fwdB + i * nK;
-        for (let j = 0; j < m; j++) f64[d + j] = sigma[s + j];
-      }
+      stageBlock(sigma, so, n, f64, fwdB, nK, m, m);
       this.kept = true;
     }
     // Zero what the products read beyond S (column dX when dX is odd, and the rows below S up
@@ -326,11 +325,7 @@ export class LqrSimd {
       if (i >= m) for (let j = 0; j < mK; j++) f64[d + j] = 0;
       else if (mK > m) f64[d + m] = 0;
     }
-    for (let a = 0; a < dU; a++) {
-      const s = ko + a * m;
-      const d = fwdK + a * mK;
-      for (let j = 0; j < m; j++) f64[d + j] = K[s + j];
-    }
+    stageBlock(K, ko, m, f64, fwdK, mK, dU, m);
     const ldux = r4(m);
     const lduu = r4(dU);
     // UX[a, i] = Σ_j K[a, j] S[i, j]
@@ -358,11 +353,7 @@ export class LqrSimd {
    */
   deltaKSigma(Kd: Float64Array, Z: Float64Array): void {
     const { dX: m, dU, nK, mK, f64, fwdB, fwdKd, fwdZ } = this;
-    for (let a = 0; a < dU; a++) {
-      const s = a * m;
-      const d = fwdKd + a * mK;
-      for (let j = 0; j < m; j++) f64[d + j] = Kd[s + j];
-    }
+    stageBlock(Kd, 0, m, f64, fwdKd, mK, dU, m);
     const ldz = r4(m);
     this.ex.gemmNT(fwdKd * 8, mK, fwdB * 8, nK, fwdZ * 8, ldz, r2(dU), r4(m), mK, 0, 0);
     for (let a = 0; a < dU; a++) {
@@ -404,13 +395,7 @@ export class LqrSimd {
     const chainIn = chained && this.kept;
     let fwdA = this.fwdA;
     if (t >= 0 && t < this.stored) fwdA = this.stFm + t * this.stepFm;
-    else {
-      for (let i = 0; i < m; i++) {
-        const s = aOff + i * n;
-        const d = fwdA + i * nK;
-        for (let k = 0; k < n; k++) f64[d + k] = A[s + k];
-      }
-    }
+    else stageBlock(A, aOff, n, f64, fwdA, nK, m, n);
     for (let j = 0; j < n; j++) {
       const s = bOff + j * n;
       const d = fwdB + j * nK;

@@ -47,6 +47,26 @@ describe('visuomotor experiment schema', () => {
     expect(peg.task.options?.obsSensors).toEqual(['JOINT_ANGLES', 'JOINT_VELOCITIES', 'RGB_IMAGE']);
     expect(peg.policy?.network.type).toBe('visuomotor-cnn');
     expect(peg.conditions).toEqual({ train: [0, 1, 2, 3], test: [0, 1, 2] });
+    // The -ee variants add the end-effector points' world positions and velocities, never the
+    // target (END_EFFECTOR_POINTS is target-relative and stays out of the observation).
+    for (const n of [
+      'reacher-vision-mdgps-12-ee',
+      'reacher-vision-mdgps-12-ee-pose-features',
+      'peg2d-vision-mdgps-ee',
+    ]) {
+      const e = validateExperiment(EXPERIMENTS[n]);
+      const base = validateExperiment(EXPERIMENTS[n.replace('-ee', '')]);
+      expect(e.task.options?.obsSensors).toEqual([
+        'JOINT_ANGLES',
+        'JOINT_VELOCITIES',
+        'END_EFFECTOR_POINTS_NO_TARGET',
+        'END_EFFECTOR_POINT_VELOCITIES_NO_TARGET',
+        'RGB_IMAGE',
+      ]);
+      expect(e.task.name).toBe(base.task.name);
+      expect({ ...e.policy }).toEqual({ ...base.policy });
+      expect(e.conditions).toEqual(base.conditions);
+    }
     // The pose-prediction baseline: a state policy on the true ee points during training,
     // the pose estimator of the same pose pretraining at evaluation.
     for (const n of [

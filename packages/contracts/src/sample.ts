@@ -7,6 +7,10 @@ export type SensorName =
   | 'END_EFFECTOR_POINTS'
   | 'END_EFFECTOR_POINT_VELOCITIES'
   | 'END_EFFECTOR_POINT_JACOBIANS'
+  /** End-effector points' world positions (observation only: they do not reveal the target). */
+  | 'END_EFFECTOR_POINTS_NO_TARGET'
+  /** End-effector points' velocities (observation only; the reference's `_NO_TARGET` pair). */
+  | 'END_EFFECTOR_POINT_VELOCITIES_NO_TARGET'
   | 'ACTION'
   | 'RGB_IMAGE'
   | 'DEPTH_IMAGE'

@@ -113,6 +113,66 @@ describe('state layout and sensors', () => {
     }
   });
 
+  it('observes the ee points without the target (world positions and velocities)', () => {
+    const a = new MujocoAgent(engine, {
+      task: 'peg2d',
+      T: 12,
+      obsSensors: [
+        'JOINT_ANGLES',
+        'END_EFFECTOR_POINTS_NO_TARGET',
+        'END_EFFECTOR_POINT_VELOCITIES_NO_TARGET',
+      ],
+    });
+    try {
+      const nq = a.dQ;
+      const m = 3 * a.nPoints;
+      expect(a.obsLayout.blocks.map((b) => [b.sensor, b.offset, b.size])).toEqual([
+        ['JOINT_ANGLES', 0, nq],
+        ['END_EFFECTOR_POINTS_NO_TARGET', nq, m],
+        ['END_EFFECTOR_POINT_VELOCITIES_NO_TARGET', nq + m, m],
+      ]);
+      const ee = findBlock(a.stateLayout, 'END_EFFECTOR_POINTS')!.offset;
+      const ev = findBlock(a.stateLayout, 'END_EFFECTOR_POINT_VELOCITIES')!.offset;
+      // Two conditions with different targets: the observation is the state's
+      // target-relative points plus that condition's target.
+      const policy = new LinearGaussianPolicy(randomController(a, 5));
+      const s0 = a.sampleSync(policy, 0, { seed: 4 });
+      const s1 = a.sampleSync(policy, 1, { seed: 4 });
+      const t0 = a.conditionList[0].eeTarget;
+      const t1 = a.conditionList[1].eeTarget;
+      expect(t0).not.toEqual(t1);
+      for (const [s, tgt] of [
+        [s0, t0],
+        [s1, t1],
+      ] as const) {
+        for (let t = 0; t < 12; t++) {
+          for (let i = 0; i < m; i++) {
+            expect(s.obs[t * a.dO + nq + i]).toBeCloseTo(s.X[t * a.dX + ee + i] + tgt[i], 14);
+            expect(s.obs[t * a.dO + nq + m + i]).toBe(s.X[t * a.dX + ev + i]);
+          }
+        }
+      }
+      // peg2d's initial arm pose is the same in every condition: same first world points.
+      for (let i = 0; i < m; i++) expect(s0.obs[nq + i]).toBeCloseTo(s1.obs[nq + i], 12);
+    } finally {
+      a.dispose();
+    }
+  });
+
+  it('rejects ee sensors without the target on a task without end-effector points', () => {
+    const noEe = (c: TaskSpec['train'][number]) => ({ ...c, eeTarget: [] });
+    const spec: TaskSpec = {
+      ...TASKS.reacher,
+      name: 'no-ee',
+      eeSites: [],
+      train: TASKS.reacher.train.map(noEe),
+      test: TASKS.reacher.test.map(noEe),
+    };
+    expect(
+      () => new MujocoAgent(engine, { task: spec, obsSensors: ['END_EFFECTOR_POINTS_NO_TARGET'] }),
+    ).toThrow(/END_EFFECTOR_POINTS_NO_TARGET/);
+  });
+
   it('expresses ee points relative to the target (pointmass: ee = q + offset - target)', () => {
     const a = new MujocoAgent(engine, { task: 'pointmass', T: 5 });
     try {

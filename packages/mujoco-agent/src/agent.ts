@@ -41,7 +41,9 @@ export interface AgentOptions {
   T?: number;
   /**
    * Observation sensors in order (default: the task's `obsSensors`). Any of the state's
-   * sensors, plus `RGB_IMAGE` for camera images `[3, H, W]` in [0, 1].
+   * sensors, `RGB_IMAGE` for camera images `[3, H, W]` in [0, 1], and
+   * `END_EFFECTOR_POINTS_NO_TARGET` / `END_EFFECTOR_POINT_VELOCITIES_NO_TARGET` (the ee
+   * points' world positions `[3n]` and velocities `[3n]`, which do not reveal the target).
    */
   obsSensors?: readonly SensorName[];
   /** Image size (default: the task camera's). */
@@ -88,6 +90,20 @@ const STATE_SENSORS = new Set([
 ]);
 
 /**
+ * Observation-only sensors of the end-effector points WITHOUT the target (the reference's
+ * `END_EFFECTOR_POINTS_NO_TARGET` and `END_EFFECTOR_POINT_VELOCITIES_NO_TARGET`): the points'
+ * world positions and their velocities, read from the state block named here. They carry the
+ * robot's own configuration but nothing of the target, so a vision policy may observe them.
+ */
+const NO_TARGET_SENSORS: Readonly<Record<string, { block: SensorName; addTarget: boolean }>> = {
+  END_EFFECTOR_POINTS_NO_TARGET: { block: 'END_EFFECTOR_POINTS', addTarget: true },
+  END_EFFECTOR_POINT_VELOCITIES_NO_TARGET: {
+    block: 'END_EFFECTOR_POINT_VELOCITIES',
+    addTarget: false,
+  },
+};
+
+/**
  * A simulated robot implementing the shared {@link Agent} contract.
  *
  * State x_t (`stateLayout`) = `[JOINT_ANGLES dQ, JOINT_VELOCITIES dQ, END_EFFECTOR_POINTS 3n,
@@ -120,7 +136,8 @@ export class MujocoAgent implements Agent {
   private readonly o: Float64Array;
   private readonly u: Float64Array;
   private readonly eps: Float64Array;
-  private readonly obsCopies: { from: number; to: number; size: number }[];
+  /** State blocks copied into the observation; `addTarget`: add the condition's ee target. */
+  private readonly obsCopies: { from: number; to: number; size: number; addTarget: boolean }[];
   private readonly obsImageOffset: number;
 
   /**
@@ -174,16 +191,24 @@ export class MujocoAgent implements Agent {
         imageOffset = off;
         off += size;
       } else {
-        const b = STATE_SENSORS.has(s) ? findBlock(this.stateLayout, s) : undefined;
-        if (!b) {
+        const noTarget = Object.hasOwn(NO_TARGET_SENSORS, s) ? NO_TARGET_SENSORS[s] : undefined;
+        const source = noTarget?.block ?? s;
+        const b = STATE_SENSORS.has(source) ? findBlock(this.stateLayout, source) : undefined;
+        if (!b || (noTarget && b.size === 0)) {
           sim.dispose();
           throw new TaskConfigError(
-            `task "${spec.name}": observation sensor "${s}" is not available (state sensors or RGB_IMAGE)`,
+            `task "${spec.name}": observation sensor "${s}" is not available (state sensors, ` +
+              `${Object.keys(NO_TARGET_SENSORS).join(', ')} on tasks with end-effector points, or RGB_IMAGE)`,
             { task: spec.name, sensor: s },
           );
         }
         blocks.push([s, b.size]);
-        this.obsCopies.push({ from: b.offset, to: off, size: b.size });
+        this.obsCopies.push({
+          from: b.offset,
+          to: off,
+          size: b.size,
+          addTarget: noTarget?.addTarget ?? false,
+        });
         off += b.size;
       }
     }
@@ -288,7 +313,13 @@ export class MujocoAgent implements Agent {
       }
       jac.set(sim.eeJac, t * m * dQ);
       for (const c of this.obsCopies) {
-        for (let i = 0; i < c.size; i++) o[c.to + i] = x[c.from + i];
+        if (c.addTarget) {
+          // The state holds ee − target; the observation wants the ee point itself.
+          const target = sim.eeTarget;
+          for (let i = 0; i < c.size; i++) o[c.to + i] = x[c.from + i] + target[i];
+        } else {
+          for (let i = 0; i < c.size; i++) o[c.to + i] = x[c.from + i];
+        }
       }
       if (img || this.obsImageOffset >= 0) {
         const f = this.renderer.render();

@@ -7,8 +7,11 @@ import { reacher } from './reacher.js';
 import { swimmer } from './swimmer.js';
 import {
   peg2dVisionMdgps,
+  peg2dVisionMdgpsEe,
   reacherVisionMdgps,
   reacherVisionMdgps12,
+  reacherVisionMdgps12Ee,
+  reacherVisionMdgps12EePoseFeatures,
   reacherVisionMdgps12PoseFeatures,
   reacherVisionMdgps12PosePrediction,
   reacherVisionMdgpsPoseFeatures,
@@ -23,6 +26,7 @@ export {
   peg2dBadmm,
   peg2dMdgps,
   peg2dVisionMdgps,
+  peg2dVisionMdgpsEe,
   peg3d,
   peg3dBadmm,
   peg3dMdgps,
@@ -30,6 +34,8 @@ export {
   reacher,
   reacherVisionMdgps,
   reacherVisionMdgps12,
+  reacherVisionMdgps12Ee,
+  reacherVisionMdgps12EePoseFeatures,
   reacherVisionMdgps12PoseFeatures,
   reacherVisionMdgps12PosePrediction,
   reacherVisionMdgpsPoseFeatures,
@@ -54,7 +60,10 @@ export const EXPERIMENTS: Readonly<Record<string, ExperimentDefinition>> = {
   'reacher-vision-mdgps-12': reacherVisionMdgps12,
   'reacher-vision-mdgps-12-pose-features': reacherVisionMdgps12PoseFeatures,
   'reacher-vision-mdgps-12-pose-prediction': reacherVisionMdgps12PosePrediction,
+  'reacher-vision-mdgps-12-ee': reacherVisionMdgps12Ee,
+  'reacher-vision-mdgps-12-ee-pose-features': reacherVisionMdgps12EePoseFeatures,
   'peg2d-vision-mdgps': peg2dVisionMdgps,
+  'peg2d-vision-mdgps-ee': peg2dVisionMdgpsEe,
 };
 
 /** Name of the experiment `pnpm start` trains. */

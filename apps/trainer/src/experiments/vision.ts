@@ -129,6 +129,45 @@ export const reacherVisionMdgps12PoseFeatures: ExperimentDefinition = {
 };
 
 /**
+ * The observation of the `-ee` experiments: the joint angles and velocities, the end-effector
+ * points' world positions and velocities, and the camera image. The end-effector points are
+ * part of the robot's configuration (forward kinematics of the joint angles; the paper feeds the
+ * fully connected layers the robot configuration, and the authors' image reacher observes
+ * `END_EFFECTOR_POINTS_NO_TARGET` and its velocities), so they reveal nothing of the target,
+ * which stays visible only in the image. With them, the fully connected layers can compare the
+ * target's feature points with the fingertip directly instead of learning the arm's forward
+ * kinematics from the training targets.
+ */
+const EE_IMAGE_OBS = [
+  'JOINT_ANGLES',
+  'JOINT_VELOCITIES',
+  'END_EFFECTOR_POINTS_NO_TARGET',
+  'END_EFFECTOR_POINT_VELOCITIES_NO_TARGET',
+  'RGB_IMAGE',
+];
+
+/**
+ * {@link reacherVisionMdgps12} with the fingertip's world position and velocity in the
+ * observation ({@link EE_IMAGE_OBS}); the target is still seen only in the image.
+ */
+export const reacherVisionMdgps12Ee: ExperimentDefinition = {
+  ...reacherVisionMdgps12,
+  name: 'reacher-vision-mdgps-12-ee',
+  description:
+    'reacher-vision-mdgps-12 with the fingertip position and velocity (not the target) observed',
+  task: { name: 'reacher-vision', options: { obsSensors: EE_IMAGE_OBS } },
+};
+
+/** The "pose features" baseline of {@link reacherVisionMdgps12Ee} (convolutions frozen). */
+export const reacherVisionMdgps12EePoseFeatures: ExperimentDefinition = {
+  ...reacherVisionMdgps12Ee,
+  name: 'reacher-vision-mdgps-12-ee-pose-features',
+  description:
+    'reacher-vision-mdgps-12-ee, Figure 9 baseline: conv layers frozen after pose pretraining',
+  policy: reacherVisionMdgps12PoseFeatures.policy,
+};
+
+/**
  * Figure 9's "pose prediction" baseline on the 4 targets of {@link reacherVisionMdgps}: the
  * same pose data and pose pretraining (stages 1-2, whose estimator is kept), then MDGPS with a
  * state policy (MLP 40-40, 4000 Adam steps per update) on the joint angles, velocities and the
@@ -201,4 +240,15 @@ export const peg2dVisionMdgps: ExperimentDefinition = {
     pretrainIterations: 8,
   },
   policy: VISUOMOTOR_POLICY,
+};
+
+/**
+ * {@link peg2dVisionMdgps} with the peg points' world positions and velocities in the
+ * observation ({@link EE_IMAGE_OBS}); the slot is still seen only in the image.
+ */
+export const peg2dVisionMdgpsEe: ExperimentDefinition = {
+  ...peg2dVisionMdgps,
+  name: 'peg2d-vision-mdgps-ee',
+  description: 'peg2d-vision-mdgps with the peg points (not the slot) observed',
+  task: { name: 'peg2d-vision', options: { obsSensors: EE_IMAGE_OBS } },
 };

@@ -17,7 +17,10 @@ import { ExperimentConfigError } from './errors.js';
 import type { RuntimeContext, SampleRequest, TrainerAgent } from './runtime.js';
 
 /** Agent options an experiment may set in `task.options` (passed to the MuJoCo agent). */
-export type TaskAgentOptions = Pick<AgentOptions, 'obsSensors' | 'image' | 'noise'>;
+export type TaskAgentOptions = Pick<
+  AgentOptions,
+  'obsSensors' | 'image' | 'noise' | 'targetJitter'
+>;
 
 function selectConditions(ctx: RuntimeContext): {
   name: keyof typeof TASKS;

@@ -33,6 +33,8 @@ describe('experiment schema', () => {
       'reacher-vision-mdgps',
       'reacher-vision-mdgps-12',
       'reacher-vision-mdgps-12-ee',
+      'reacher-vision-mdgps-12-ee-jitter',
+      'reacher-vision-mdgps-12-ee-jitter-pose-features',
       'reacher-vision-mdgps-12-ee-pose-features',
       'reacher-vision-mdgps-12-pose-features',
       'reacher-vision-mdgps-12-pose-prediction',

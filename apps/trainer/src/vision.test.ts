@@ -67,6 +67,17 @@ describe('visuomotor experiment schema', () => {
       expect({ ...e.policy }).toEqual({ ...base.policy });
       expect(e.conditions).toEqual(base.conditions);
     }
+    // The -jitter variants only add the per-rollout target jitter of the training samples.
+    for (const n of [
+      'reacher-vision-mdgps-12-ee-jitter',
+      'reacher-vision-mdgps-12-ee-jitter-pose-features',
+    ]) {
+      const e = validateExperiment(EXPERIMENTS[n]);
+      const base = validateExperiment(EXPERIMENTS[n.replace('-jitter', '')]);
+      expect(e.task.options).toEqual({ ...base.task.options, targetJitter: [0.03, 0.03, 0] });
+      expect({ ...e.policy }).toEqual({ ...base.policy });
+      expect(e.algorithm).toEqual(base.algorithm);
+    }
     // The pose-prediction baseline: a state policy on the true ee points during training,
     // the pose estimator of the same pose pretraining at evaluation.
     for (const n of [

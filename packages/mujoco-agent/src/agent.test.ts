@@ -159,6 +159,100 @@ describe('state layout and sensors', () => {
     }
   });
 
+  it('jitters the targets of exploration rollouts by a seeded offset, never of noiseless ones', () => {
+    const obsSensors = ['JOINT_ANGLES', 'END_EFFECTOR_POINTS_NO_TARGET'] as const;
+    const a = new MujocoAgent(engine, {
+      task: 'reacher-vision',
+      T: 4,
+      obsSensors,
+      targetJitter: [0.03, 0.02, 0],
+    });
+    try {
+      const ee = findBlock(a.stateLayout, 'END_EFFECTOR_POINTS')!.offset;
+      const tgt = a.conditionList[1].eeTarget;
+      // World ee (observation) − (ee − target) (state) = the target the rollout used.
+      const targetOf = (s: { obs: Float64Array; X: Float64Array }) =>
+        [0, 1, 2].map((i) => s.obs[2 + i] - s.X[ee + i]);
+      const offsets = [1, 2, 3, 4, 5, 6].map((seed) => {
+        const t = targetOf(a.sampleSync(zeroPolicy(2), 1, { seed }));
+        return t.map((v, i) => v - tgt[i]);
+      });
+      for (const o of offsets) {
+        expect(Math.abs(o[0])).toBeLessThanOrEqual(0.03 + 1e-12);
+        expect(Math.abs(o[1])).toBeLessThanOrEqual(0.02 + 1e-12);
+        expect(o[2]).toBeCloseTo(0, 12);
+      }
+      // Different seeds move the target to different places; the same seed to the same one.
+      expect(new Set(offsets.map((o) => o[0].toFixed(9))).size).toBe(6);
+      expect(Math.max(...offsets.map((o) => Math.abs(o[0])))).toBeGreaterThan(0.005);
+      const again = targetOf(a.sampleSync(zeroPolicy(2), 1, { seed: 3 }));
+      for (let i = 0; i < 3; i++) expect(again[i] - tgt[i]).toBe(offsets[2][i]);
+      // Noiseless rollouts (evaluations) keep the exact target.
+      const exact = targetOf(a.sampleSync(zeroPolicy(2), 1, { seed: 3, noiseScale: 0 }));
+      for (let i = 0; i < 3; i++) expect(exact[i]).toBeCloseTo(tgt[i], 14);
+      // The action noise of a seed does not depend on the jitter.
+      const plain = new MujocoAgent(engine, { task: 'reacher-vision', T: 4, obsSensors });
+      try {
+        const s1 = plain.sampleSync(zeroPolicy(2), 1, { seed: 5 });
+        const s2 = a.sampleSync(zeroPolicy(2), 1, { seed: 5 });
+        expect(Array.from(s2.noise ?? [])).toEqual(Array.from(s1.noise ?? [0]));
+      } finally {
+        plain.dispose();
+      }
+    } finally {
+      a.dispose();
+    }
+    // The rendered disc moves with the target (the mocap body is moved, not only the cost's
+    // target): its red-pixel centroid shifts by the offset (0.5 m across 64 pixels).
+    const cam = new MujocoAgent(engine, {
+      task: 'reacher-vision',
+      T: 1,
+      obsSensors: ['JOINT_ANGLES', 'END_EFFECTOR_POINTS_NO_TARGET', 'RGB_IMAGE'],
+      targetJitter: [0.03, 0.03, 0],
+    });
+    try {
+      const ee = findBlock(cam.stateLayout, 'END_EFFECTOR_POINTS')!.offset;
+      const look = (seed: number, noiseScale = 1) => {
+        const s = cam.sampleSync(zeroPolicy(2), 2, { seed, noiseScale });
+        const img = s.obs.subarray(5);
+        let n = 0;
+        let cx = 0;
+        let cy = 0;
+        for (let p = 0; p < 64 * 64; p++) {
+          const [r, g] = [img[p], img[64 * 64 + p]];
+          if (r > 0.6 && g < 0.35) {
+            n++;
+            cx += p % 64;
+            cy += Math.floor(p / 64);
+          }
+        }
+        return { c: [cx / n, cy / n], target: [s.obs[2] - s.X[ee], s.obs[3] - s.X[ee + 1]] };
+      };
+      const base = look(0, 0);
+      for (const seed of [11, 12]) {
+        const moved = look(seed);
+        const world = Math.hypot(
+          moved.target[0] - base.target[0],
+          moved.target[1] - base.target[1],
+        );
+        const px = Math.hypot(moved.c[0] - base.c[0], moved.c[1] - base.c[1]);
+        expect(world).toBeGreaterThan(0.005);
+        expect(px).toBeCloseTo((world * 64) / 0.5, 0);
+      }
+    } finally {
+      cam.dispose();
+    }
+    for (const bad of [
+      [0.1, 0.1],
+      [0.1, -0.1, 0],
+      [0, Number.NaN, 0],
+    ]) {
+      expect(() => new MujocoAgent(engine, { task: 'reacher-vision', targetJitter: bad })).toThrow(
+        /targetJitter/,
+      );
+    }
+  });
+
   it('rejects ee sensors without the target on a task without end-effector points', () => {
     const noEe = (c: TaskSpec['train'][number]) => ({ ...c, eeTarget: [] });
     const spec: TaskSpec = {

@@ -50,6 +50,16 @@ export interface AgentOptions {
   image?: { width?: number; height?: number };
   /** Action-noise smoothing (default: smoothed with sigma 2, renormalised). */
   noise?: NoiseOptions;
+  /**
+   * Per-rollout jitter of the condition's targets `[3]` (half-widths in m along world x, y, z):
+   * every exploration rollout (`noiseScale` > 0) moves all mocap bodies and end-effector
+   * targets of its condition by one offset drawn uniformly from the box ±targetJitter, from the
+   * rollout's seed (after its action noise), so the same seed gives the same offset. Noiseless
+   * rollouts (evaluations) keep the exact targets. The state's ee points stay relative to the
+   * moved target, so costs and dynamics need no change; a policy trained on these samples sees
+   * the target at many places around each condition's. Default: no jitter.
+   */
+  targetJitter?: readonly number[];
 }
 
 /** Extra rollout options of this agent. */
@@ -139,6 +149,9 @@ export class MujocoAgent implements Agent {
   /** State blocks copied into the observation; `addTarget`: add the condition's ee target. */
   private readonly obsCopies: { from: number; to: number; size: number; addTarget: boolean }[];
   private readonly obsImageOffset: number;
+  /** {@link AgentOptions.targetJitter}, or null; `targetOffset` is its per-rollout draw. */
+  private readonly targetJitter: Float64Array | null;
+  private readonly targetOffset = new Float64Array(3);
 
   /**
    * Build an agent on a loaded engine (see {@link MujocoAgent.create} to load one).
@@ -170,6 +183,21 @@ export class MujocoAgent implements Agent {
     this.stateLayout = sim.stateLayout;
     this.conditions = conditions.length;
     this.noiseOpts = opts.noise ?? {};
+    const jit = opts.targetJitter;
+    if (
+      jit !== undefined &&
+      (!Array.isArray(jit) ||
+        jit.length !== 3 ||
+        !jit.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0))
+    ) {
+      sim.dispose();
+      throw new InvalidArgumentError(
+        'targetJitter',
+        'three finite half-widths >= 0 (m, world x, y, z)',
+        jit,
+      );
+    }
+    this.targetJitter = jit?.some((v) => v > 0) ? Float64Array.from(jit) : null;
     this.imageWidth = opts.image?.width ?? spec.camera.width;
     this.imageHeight = opts.image?.height ?? spec.camera.height;
     this.renderer = new RayRenderer(
@@ -282,8 +310,13 @@ export class MujocoAgent implements Agent {
     const recordImages = options.recordImages ?? false;
     const recordDepth = recordImages && (options.recordDepth ?? false);
     const noiseScale = options.noiseScale ?? 1;
-    const noise = generateNoise(T, dU, new Rng(options.seed), this.noiseOpts);
+    const rng = new Rng(options.seed);
+    const noise = generateNoise(T, dU, rng, this.noiseOpts);
     if (noiseScale !== 1) for (let i = 0; i < noise.length; i++) noise[i] *= noiseScale;
+    const jitter = noiseScale > 0 ? this.targetJitter : null;
+    if (jitter) {
+      for (let i = 0; i < 3; i++) this.targetOffset[i] = (2 * rng.uniform() - 1) * jitter[i];
+    }
 
     const X = new Float64Array(T * dX);
     const U = new Float64Array(T * dU);
@@ -299,7 +332,7 @@ export class MujocoAgent implements Agent {
 
     const sim = this.sim;
     const { x, o, u, eps } = this;
-    sim.reset(condition);
+    sim.reset(condition, jitter ? this.targetOffset : undefined);
     for (let t = 0; t < T; t++) {
       sim.writeState(x);
       X.set(x, t * dX);

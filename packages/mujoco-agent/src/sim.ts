@@ -135,9 +135,11 @@ export class Simulator {
   /**
    * Reset to condition `c`: initial joint state, mocap bodies (holes, targets), ee targets.
    *
+   * @param targetOffset - `[3]` world offset added to every mocap body and every ee target
+   *   (a moved target; default none)
    * @throws {@link TaskConfigError} for an unknown condition
    */
-  reset(c: number): void {
+  reset(c: number, targetOffset?: ArrayLike<number>): void {
     const cond = this.conditions[c];
     if (!cond) {
       throw new TaskConfigError(
@@ -152,10 +154,16 @@ export class Simulator {
     if (cond.qvel0) d.qvel.set(cond.qvel0);
     if (cond.mocap) {
       const mp = d.mocapPos;
-      for (const [body, pos] of Object.entries(cond.mocap))
-        mp.set(pos, 3 * this.model.mocapId(body));
+      for (const [body, pos] of Object.entries(cond.mocap)) {
+        const at = 3 * this.model.mocapId(body);
+        mp.set(pos, at);
+        if (targetOffset) for (let i = 0; i < 3; i++) mp[at + i] += targetOffset[i];
+      }
     }
     this.eeTarget.set(cond.eeTarget);
+    if (targetOffset) {
+      for (let i = 0; i < this.eeTarget.length; i++) this.eeTarget[i] += targetOffset[i % 3];
+    }
     d.forward();
     this.updateDerived();
     this.check(0);

@@ -168,6 +168,34 @@ export const reacherVisionMdgps12EePoseFeatures: ExperimentDefinition = {
 };
 
 /**
+ * {@link reacherVisionMdgps12Ee} with the training rollouts' targets jittered: each
+ * exploration rollout moves its condition's target by an offset uniform in ±3 cm along x and y
+ * (`task.options.targetJitter`; about half the 5.5 cm spacing of the 12 targets), drawn from
+ * the rollout's seed; evaluations use the exact targets. With 12 fixed targets the policy sees
+ * the target at only 12 places and can tell the conditions apart without learning where the
+ * target is; with jitter every sample shows it somewhere else, and the controllers' feedback
+ * (on the fingertip relative to the moved target) supplies the matching torques.
+ */
+export const reacherVisionMdgps12EeJitter: ExperimentDefinition = {
+  ...reacherVisionMdgps12Ee,
+  name: 'reacher-vision-mdgps-12-ee-jitter',
+  description: 'reacher-vision-mdgps-12-ee with the training targets jittered by ±3 cm per rollout',
+  task: {
+    name: 'reacher-vision',
+    options: { obsSensors: EE_IMAGE_OBS, targetJitter: [0.03, 0.03, 0] },
+  },
+};
+
+/** The "pose features" baseline of {@link reacherVisionMdgps12EeJitter} (convolutions frozen). */
+export const reacherVisionMdgps12EeJitterPoseFeatures: ExperimentDefinition = {
+  ...reacherVisionMdgps12EeJitter,
+  name: 'reacher-vision-mdgps-12-ee-jitter-pose-features',
+  description:
+    'reacher-vision-mdgps-12-ee-jitter, Figure 9 baseline: conv layers frozen after pose pretraining',
+  policy: reacherVisionMdgps12PoseFeatures.policy,
+};
+
+/**
  * Figure 9's "pose prediction" baseline on the 4 targets of {@link reacherVisionMdgps}: the
  * same pose data and pose pretraining (stages 1-2, whose estimator is kept), then MDGPS with a
  * state policy (MLP 40-40, 4000 Adam steps per update) on the joint angles, velocities and the

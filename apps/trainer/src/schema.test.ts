@@ -38,6 +38,8 @@ describe('experiment schema', () => {
       'reacher-vision-mdgps-12-ee-pose-features',
       'reacher-vision-mdgps-12-pose-features',
       'reacher-vision-mdgps-12-pose-prediction',
+      'reacher-vision-mdgps-22-ee',
+      'reacher-vision-mdgps-22-ee-pose-features',
       'reacher-vision-mdgps-pose-features',
       'reacher-vision-mdgps-pose-prediction',
       'swimmer',

@@ -67,6 +67,17 @@ describe('visuomotor experiment schema', () => {
       expect({ ...e.policy }).toEqual({ ...base.policy });
       expect(e.conditions).toEqual(base.conditions);
     }
+    // 22 training targets: conditions 0-23 of the task without the two behind the shoulder.
+    for (const n of ['reacher-vision-mdgps-22-ee', 'reacher-vision-mdgps-22-ee-pose-features']) {
+      const e = validateExperiment(EXPERIMENTS[n]);
+      const base = validateExperiment(EXPERIMENTS[n.replace('-22-', '-12-')]);
+      expect(e.conditions.train).toHaveLength(22);
+      expect(e.conditions.train).not.toContain(6);
+      expect(e.conditions.train).not.toContain(10);
+      expect(Math.max(...e.conditions.train)).toBe(23);
+      expect(e.task).toEqual(base.task);
+      expect({ ...e.policy }).toEqual({ ...base.policy });
+    }
     // The -jitter variants only add the per-rollout target jitter of the training samples.
     for (const n of [
       'reacher-vision-mdgps-12-ee-jitter',

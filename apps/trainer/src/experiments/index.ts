@@ -16,6 +16,8 @@ import {
   reacherVisionMdgps12EePoseFeatures,
   reacherVisionMdgps12PoseFeatures,
   reacherVisionMdgps12PosePrediction,
+  reacherVisionMdgps22Ee,
+  reacherVisionMdgps22EePoseFeatures,
   reacherVisionMdgpsPoseFeatures,
   reacherVisionMdgpsPosePrediction,
 } from './vision.js';
@@ -42,6 +44,8 @@ export {
   reacherVisionMdgps12EePoseFeatures,
   reacherVisionMdgps12PoseFeatures,
   reacherVisionMdgps12PosePrediction,
+  reacherVisionMdgps22Ee,
+  reacherVisionMdgps22EePoseFeatures,
   reacherVisionMdgpsPoseFeatures,
   reacherVisionMdgpsPosePrediction,
   swimmer,
@@ -68,6 +72,8 @@ export const EXPERIMENTS: Readonly<Record<string, ExperimentDefinition>> = {
   'reacher-vision-mdgps-12-ee-pose-features': reacherVisionMdgps12EePoseFeatures,
   'reacher-vision-mdgps-12-ee-jitter': reacherVisionMdgps12EeJitter,
   'reacher-vision-mdgps-12-ee-jitter-pose-features': reacherVisionMdgps12EeJitterPoseFeatures,
+  'reacher-vision-mdgps-22-ee': reacherVisionMdgps22Ee,
+  'reacher-vision-mdgps-22-ee-pose-features': reacherVisionMdgps22EePoseFeatures,
   'peg2d-vision-mdgps': peg2dVisionMdgps,
   'peg2d-vision-mdgps-ee': peg2dVisionMdgpsEe,
 };

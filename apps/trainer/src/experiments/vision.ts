@@ -168,6 +168,32 @@ export const reacherVisionMdgps12EePoseFeatures: ExperimentDefinition = {
 };
 
 /**
+ * {@link reacherVisionMdgps12Ee} on 22 training targets: the task's conditions 0-23 without the
+ * two behind the shoulder (6 and 10, where trajectory optimisation from the straight start arm
+ * stalls 10-20 cm away), so neighbouring training targets are about 5 cm apart and the policy
+ * sees the target at almost twice as many places.
+ */
+export const reacherVisionMdgps22Ee: ExperimentDefinition = {
+  ...reacherVisionMdgps12Ee,
+  name: 'reacher-vision-mdgps-22-ee',
+  description:
+    'reacher-vision-mdgps-12-ee on 22 training targets (12 more, none behind the shoulder)',
+  conditions: {
+    train: [0, 1, 2, 3, 4, 5, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23],
+    test: [0, 1],
+  },
+};
+
+/** The "pose features" baseline of {@link reacherVisionMdgps22Ee} (convolutions frozen). */
+export const reacherVisionMdgps22EePoseFeatures: ExperimentDefinition = {
+  ...reacherVisionMdgps22Ee,
+  name: 'reacher-vision-mdgps-22-ee-pose-features',
+  description:
+    'reacher-vision-mdgps-22-ee, Figure 9 baseline: conv layers frozen after pose pretraining',
+  policy: reacherVisionMdgps12PoseFeatures.policy,
+};
+
+/**
  * {@link reacherVisionMdgps12Ee} with the training rollouts' targets jittered: each
  * exploration rollout moves its condition's target by an offset uniform in ±3 cm along x and y
  * (`task.options.targetJitter`; about half the 5.5 cm spacing of the 12 targets), drawn from

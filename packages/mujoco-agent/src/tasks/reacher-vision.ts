@@ -34,9 +34,9 @@ const R_MAX = 0.19;
 /**
  * `reacher-vision`: the 2-link reacher with the target visible only in the 64x64 overhead
  * image. Observation `[JOINT_ANGLES 2, JOINT_VELOCITIES 2, RGB_IMAGE 3x64x64]`; the state keeps
- * the target-relative fingertip for trajectory optimisation. Train targets at 12 places on the
+ * the target-relative fingertip for trajectory optimisation. Train targets at 24 places on the
  * annulus 0.07 < r < 0.19 m (the first 4 at r ≈ 0.155 m, then an inner ring of 4 at 0.095 m and
- * an outer ring of 4 at 0.18 m), test targets at 2 others between them.
+ * an outer ring of 4 at 0.18 m, then 12 between those), test targets at 2 others between them.
  */
 export const reacherVision: TaskSpec = {
   name: 'reacher-vision',
@@ -62,6 +62,21 @@ export const reacherVision: TaskSpec = {
     cond([-0.09, 0.156]),
     cond([-0.176, -0.037]),
     cond([0.11, -0.142]),
+    // Conditions 12-23: 12 more between those (at least 4.8 cm from every other training
+    // target, 4.5 cm from the held-out ones, 5 cm from the distractors, and away from the
+    // saddle behind the shoulder where conditions 6 and 10 lie), for `reacher-vision-mdgps-22-ee`.
+    cond([0.122, 0.044]),
+    cond([-0.044, 0.122]),
+    cond([0.092, -0.092]),
+    cond([0.061, 0.043]),
+    cond([-0.043, 0.061]),
+    cond([0.038, -0.065]),
+    cond([0.185, 0]),
+    cond([0.106, 0.152]),
+    cond([0.063, 0.174]),
+    cond([-0.032, 0.182]),
+    cond([-0.093, -0.16]),
+    cond([0, -0.185]),
   ],
   test: [cond([0.02, 0.16]), cond([-0.03, -0.15])],
   camera: { name: 'top', width: 64, height: 64 },

@@ -40,6 +40,7 @@ describe('experiment schema', () => {
       'reacher-vision-mdgps-12-pose-prediction',
       'reacher-vision-mdgps-22-ee',
       'reacher-vision-mdgps-22-ee-pose-features',
+      'reacher-vision-mdgps-22-pose-prediction',
       'reacher-vision-mdgps-pose-features',
       'reacher-vision-mdgps-pose-prediction',
       'swimmer',

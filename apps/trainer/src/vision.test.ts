@@ -75,6 +75,9 @@ describe('visuomotor experiment schema', () => {
       expect(e.conditions.train).not.toContain(6);
       expect(e.conditions.train).not.toContain(10);
       expect(Math.max(...e.conditions.train)).toBe(23);
+      expect(EXPERIMENTS['reacher-vision-mdgps-22-pose-prediction'].conditions).toEqual(
+        e.conditions,
+      );
       expect(e.task).toEqual(base.task);
       expect({ ...e.policy }).toEqual({ ...base.policy });
     }
@@ -94,6 +97,7 @@ describe('visuomotor experiment schema', () => {
     for (const n of [
       'reacher-vision-mdgps-pose-prediction',
       'reacher-vision-mdgps-12-pose-prediction',
+      'reacher-vision-mdgps-22-pose-prediction',
     ]) {
       const e = validateExperiment(EXPERIMENTS[n]);
       expect(e.policy?.network.type).toBe('pose-prediction');

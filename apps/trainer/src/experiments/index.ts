@@ -18,6 +18,7 @@ import {
   reacherVisionMdgps12PosePrediction,
   reacherVisionMdgps22Ee,
   reacherVisionMdgps22EePoseFeatures,
+  reacherVisionMdgps22PosePrediction,
   reacherVisionMdgpsPoseFeatures,
   reacherVisionMdgpsPosePrediction,
 } from './vision.js';
@@ -46,6 +47,7 @@ export {
   reacherVisionMdgps12PosePrediction,
   reacherVisionMdgps22Ee,
   reacherVisionMdgps22EePoseFeatures,
+  reacherVisionMdgps22PosePrediction,
   reacherVisionMdgpsPoseFeatures,
   reacherVisionMdgpsPosePrediction,
   swimmer,
@@ -74,6 +76,7 @@ export const EXPERIMENTS: Readonly<Record<string, ExperimentDefinition>> = {
   'reacher-vision-mdgps-12-ee-jitter-pose-features': reacherVisionMdgps12EeJitterPoseFeatures,
   'reacher-vision-mdgps-22-ee': reacherVisionMdgps22Ee,
   'reacher-vision-mdgps-22-ee-pose-features': reacherVisionMdgps22EePoseFeatures,
+  'reacher-vision-mdgps-22-pose-prediction': reacherVisionMdgps22PosePrediction,
   'peg2d-vision-mdgps': peg2dVisionMdgps,
   'peg2d-vision-mdgps-ee': peg2dVisionMdgpsEe,
 };

@@ -306,3 +306,14 @@ export const peg2dVisionMdgpsEe: ExperimentDefinition = {
   description: 'peg2d-vision-mdgps with the peg points (not the slot) observed',
   task: { name: 'peg2d-vision', options: { obsSensors: EE_IMAGE_OBS } },
 };
+
+/**
+ * The pose-prediction baseline on the 22 targets of {@link reacherVisionMdgps22Ee} (its state
+ * policy observes the fingertip relative to the target, so it needs no `-ee` variant).
+ */
+export const reacherVisionMdgps22PosePrediction: ExperimentDefinition = {
+  ...reacherVisionMdgps12PosePrediction,
+  name: 'reacher-vision-mdgps-22-pose-prediction',
+  description: 'reacher-vision-mdgps-22-ee, Figure 9 baseline: state policy on the predicted pose',
+  conditions: reacherVisionMdgps22Ee.conditions,
+};

@@ -317,6 +317,12 @@ export interface PolicyConfig {
    */
   fcOnlyIterations?: number;
   /**
+   * Visuomotor CNN only: Adam learning rate of the convolutions (and the softmax temperature)
+   * in the `iterations` steps through the whole network. Default: `lr`. A smaller value
+   * fine-tunes the pose-pretrained convolutions instead of moving them at the head's rate.
+   */
+  convLr?: number;
+  /**
    * Visuomotor CNN: pretrain the convolutions by pose regression first. Pose prediction
    * (required): train the pose estimator.
    */
@@ -555,6 +561,7 @@ const experimentSchema = obj({
       weightDecay: opt(nonNegative),
       seed: opt(num({ integer: true, min: 0, max: 2 ** 32 - 1 })),
       fcOnlyIterations: opt(num({ integer: true, min: 0 })),
+      convLr: opt(positive),
       posePretraining: opt(
         obj({
           rollouts: positiveInt,
@@ -616,6 +623,13 @@ function checkPolicy(e: ExperimentDefinition, path: string): void {
       `${path}.fcOnlyIterations`,
       `no such field with network type '${type}' (visuomotor-cnn only)`,
       p.fcOnlyIterations,
+    );
+  }
+  if (type !== 'visuomotor-cnn' && p.convLr !== undefined) {
+    fail(
+      `${path}.convLr`,
+      `no such field with network type '${type}' (visuomotor-cnn only)`,
+      p.convLr,
     );
   }
   if (type === 'mlp' && p.posePretraining !== undefined) {

@@ -132,6 +132,7 @@ function optimizerOptions(
     weightDecay: p.weightDecay ?? 0,
     seed: p.seed ?? experiment.seed,
     ...(p.fcOnlyIterations !== undefined ? { fcOnlyIterations: p.fcOnlyIterations } : {}),
+    ...(p.convLr !== undefined ? { convLr: p.convLr } : {}),
   };
 }
 

@@ -156,6 +156,17 @@ describe('visuomotor experiment schema', () => {
     expect(message(e11)).toMatch(
       /^experiment\.policy\.network\.hidden\.length: expected at least 1/,
     );
+    const e12 = clone(pp);
+    e12.policy.convLr = 1e-4;
+    expect(message(e12)).toMatch(
+      /^experiment\.policy\.convLr: expected no such field with network type 'pose-prediction'/,
+    );
+    const e13 = clone(base);
+    e13.policy.convLr = 0;
+    expect(message(e13)).toMatch(/^experiment\.policy\.convLr: expected a positive number/);
+    const e14 = clone(base);
+    e14.policy.convLr = 1e-4;
+    expect(() => validateExperiment(e14)).not.toThrow();
   });
 });
 

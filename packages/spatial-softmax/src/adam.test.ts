@@ -60,4 +60,31 @@ describe('HostAdam', () => {
     w.dispose();
     b.dispose();
   });
+
+  it("lrScales multiplies each weight's step; 0 freezes it; bad multipliers are named", () => {
+    const theta0 = [0.5, -1, 2];
+    const grads = [
+      [1, -2, 0.5],
+      [0.3, 0.3, -4],
+      [-0.7, 1, 1],
+    ];
+    const vars = [0, 1, 2].map((i) => makeVariable(() => tf.tensor1d(theta0), `test/s${i}`));
+    const weights = vars.map((variable, i) => ({ name: `w${i}`, variable, decay: false }));
+    const cfg = { lr: 0.05, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 };
+    const adam = new HostAdam(weights, { ...cfg, lrScales: [1, 0.1, 0] });
+    for (const g of grads) adam.step([g, g, g]);
+    const moved = vars.map((v) => Array.from(v.dataSync()).map((x, k) => x - theta0[k]));
+    for (let k = 0; k < 3; k++) {
+      expect(Math.abs(moved[0][k])).toBeGreaterThan(1e-4);
+      expect(moved[1][k]).toBeCloseTo(0.1 * moved[0][k], 6);
+      expect(moved[2][k]).toBe(0);
+    }
+    expect(() => new HostAdam(weights, { ...cfg, lrScales: [1, 1] })).toThrow(
+      /lrScales: expected one multiplier per weight \(3\)/,
+    );
+    expect(() => new HostAdam(weights, { ...cfg, lrScales: [1, -1, 1] })).toThrow(
+      /lrScales\[1\] \(w1\): expected a finite number >= 0/,
+    );
+    for (const v of vars) v.dispose();
+  });
 });

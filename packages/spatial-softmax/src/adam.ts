@@ -33,6 +33,11 @@ export interface AdamConfig {
   epsilon: number;
   /** L2 weight decay λ (applies to weights with `decay: true`). */
   weightDecay: number;
+  /**
+   * Per-weight multipliers of `lr`, in the optimiser's weight order (default 1 for every
+   * weight): weight i steps with `lr * lrScales[i]`. A multiplier of 0 freezes a weight.
+   */
+  lrScales?: readonly number[];
 }
 
 /** Adam over a fixed list of named weights. */
@@ -45,6 +50,25 @@ export class HostAdam {
     readonly weights: readonly NamedWeight[],
     readonly config: AdamConfig,
   ) {
+    const { lrScales } = config;
+    if (lrScales) {
+      if (lrScales.length !== weights.length) {
+        throw new InvalidArgumentError(
+          'lrScales',
+          `one multiplier per weight (${weights.length})`,
+          lrScales.length,
+        );
+      }
+      lrScales.forEach((s, i) => {
+        if (!(s >= 0 && Number.isFinite(s))) {
+          throw new InvalidArgumentError(
+            `lrScales[${i}] (${weights[i].name})`,
+            'a finite number >= 0',
+            s,
+          );
+        }
+      });
+    }
     this.m = weights.map((w) => new Float32Array(w.variable.size));
     this.v = weights.map((w) => new Float32Array(w.variable.size));
   }
@@ -61,13 +85,14 @@ export class HostAdam {
    * @returns Σ||θ||² over the decayed weights before the update (for reporting the objective)
    */
   step(grads: readonly ArrayLike<number>[]): number {
-    const { lr, beta1, beta2, epsilon, weightDecay } = this.config;
+    const { lr, beta1, beta2, epsilon, weightDecay, lrScales } = this.config;
     this.t += 1;
-    const lrT = (lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t);
+    const lrT0 = (lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t);
     let sq = 0;
     for (let i = 0; i < this.weights.length; i++) {
       const w = this.weights[i];
       const g = grads[i];
+      const lrT = lrScales ? lrT0 * lrScales[i] : lrT0;
       const theta = Float32Array.from(w.variable.dataSync() as Float32Array);
       const m = this.m[i];
       const v = this.v[i];

@@ -237,6 +237,77 @@ describe('networks', () => {
     }
   });
 
+  it('convLr sets the step of the convolutions in whole-network steps, not of the head', async () => {
+    const S = 12;
+    const B = 10;
+    const { images, poses } = blobs(B, S, 3);
+    const prc = new Float64Array(B * 4);
+    for (let b = 0; b < B; b++) {
+      prc[b * 4] = 1;
+      prc[b * 4 + 3] = 1;
+    }
+    const tg = {
+      N: 1,
+      T: B,
+      dO: S * S,
+      dU: 2,
+      obs: Float64Array.from(images),
+      tgtMu: poses,
+      tgtPrc: prc,
+      tgtWt: new Float64Array(B).fill(1),
+    };
+    // One Adam step from the same initial weights on the same minibatch: the gradients are
+    // equal, so each weight's move is proportional to its learning rate.
+    const moves = async (convLr?: number) => {
+      const opt = await createPolicyOptimizer(S * S, 2, {
+        network: visuomotorCnn({
+          image: { width: S, height: S, channels: 1 },
+          conv: [{ filters: 4, kernel: 3, stride: 1 }],
+          hidden: [8],
+        }),
+        iterations: 1,
+        batchSize: B,
+        lr: 1e-2,
+        weightDecay: 0,
+        ...(convLr !== undefined ? { convLr } : {}),
+      });
+      try {
+        const cnn = opt.net as VisuomotorCnn;
+        const k0 = cnn.convWeights[0].variable.dataSync().slice();
+        const f0 = cnn.fcWeights[0].variable.dataSync().slice();
+        opt.update(tg);
+        const k1 = cnn.convWeights[0].variable.dataSync();
+        const f1 = cnn.fcWeights[0].variable.dataSync();
+        return {
+          conv: Array.from(k1, (x, i) => x - k0[i]),
+          fc: Array.from(f1, (x, i) => x - f0[i]),
+          convLr: opt.options.convLr,
+        };
+      } finally {
+        opt.dispose();
+      }
+    };
+    const full = await moves();
+    const slow = await moves(1e-3);
+    expect(full.convLr).toBe(1e-2);
+    expect(slow.convLr).toBe(1e-3);
+    expect(Math.max(...full.conv.map(Math.abs))).toBeGreaterThan(1e-3);
+    for (let i = 0; i < full.conv.length; i++) {
+      expect(slow.conv[i]).toBeCloseTo(0.1 * full.conv[i], 6);
+    }
+    expect(slow.fc).toEqual(full.fc);
+    await expect(
+      createPolicyOptimizer(S * S, 2, {
+        network: visuomotorCnn({
+          image: { width: S, height: S, channels: 1 },
+          conv: [{ filters: 4, kernel: 3, stride: 1 }],
+          hidden: [8],
+        }),
+        convLr: 0,
+      }),
+    ).rejects.toThrow(/convLr: expected a positive number/);
+  });
+
   it('pose regression on the shared conv layers reduces the pose error and moves the trunk', () => {
     const S = 16;
     const { images, poses } = blobs(30, S, 2);

@@ -69,6 +69,14 @@ export interface PolicyOptTfOptions {
    */
   fcOnlyIterations?: number;
   /**
+   * Adam learning rate of the weights outside the fully connected head (the convolutions and
+   * the spatial softmax's temperature) in the steps through the whole network (default: `lr`).
+   * A smaller value fine-tunes pretrained convolutions: Adam moves every weight by about its
+   * learning rate per step whatever the size of its gradient, so a few hundred steps at the
+   * head's rate can undo pose pretraining. Ignored for networks without a separate head (MLPs).
+   */
+  convLr?: number;
+  /**
    * Initial first-layer filters of a visuomotor CNN (e.g. pretrained ones): kernel
    * `[k, k, C, F]` (HWIO, row-major) and optional bias `[F]`. Applied once, at construction.
    */
@@ -252,6 +260,7 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
       weightClip: options.weightClip ?? 2,
       weightMedianFloor: options.weightMedianFloor ?? 1e-2,
       fcOnlyIterations: options.fcOnlyIterations ?? 0,
+      convLr: options.convLr ?? options.lr ?? 0.001,
     };
     const { firstLayer } = options;
     if (!Number.isInteger(o.fcOnlyIterations) || o.fcOnlyIterations < 0) {
@@ -262,6 +271,9 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
       throw new InvalidArgumentError('iterations', 'an integer', o.iterations);
     positiveInt('batchSize', o.batchSize);
     if (!(o.lr > 0)) throw new InvalidArgumentError('lr', 'a positive number', o.lr);
+    if (!(o.convLr > 0 && Number.isFinite(o.convLr))) {
+      throw new InvalidArgumentError('convLr', 'a positive number', o.convLr);
+    }
     nonNegative('weightDecay', o.weightDecay);
     if (!(o.initVar > 0)) throw new InvalidArgumentError('initVar', 'a positive number', o.initVar);
     nonNegative('entReg', o.entReg);
@@ -301,7 +313,22 @@ export class PolicyOptimizerTf implements PolicyOptimizer {
       this.state.norm = restore.norm;
       this.state.variance = Float64Array.from(restore.variance);
     }
-    this.optimizer = new HostAdam(this.net.weights, this.adamConfig());
+    this.optimizer = new HostAdam(this.net.weights, {
+      ...this.adamConfig(),
+      lrScales: this.wholeNetworkLrScales(),
+    });
+  }
+
+  /**
+   * Multipliers of `lr` for the whole-network optimiser: 1 on the head's weights, `convLr / lr`
+   * on the others (undefined when they are all 1).
+   */
+  private wholeNetworkLrScales(): number[] | undefined {
+    const { head, weights } = this.net;
+    const { lr, convLr } = this.opts;
+    if (!head || convLr === lr) return undefined;
+    const inHead = new Set(head.weights.map((w) => w.name));
+    return weights.map((w) => (inHead.has(w.name) ? 1 : convLr / lr));
   }
 
   private adamConfig() {

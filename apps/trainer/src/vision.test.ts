@@ -79,7 +79,21 @@ describe('visuomotor experiment schema', () => {
         e.conditions,
       );
       expect(e.task).toEqual(base.task);
-      expect({ ...e.policy }).toEqual({ ...base.policy });
+      // 2000 pose-pretraining steps instead of 800; end to end also moves the convolutions at
+      // a tenth of the head's rate.
+      const { posePretraining, convLr, ...rest } = e.policy ?? ({} as never);
+      const { posePretraining: basePose, ...baseRest } = base.policy ?? ({} as never);
+      expect(rest).toEqual(baseRest);
+      expect(posePretraining).toEqual({ ...basePose, steps: 2000 });
+      expect(convLr).toBe(n.endsWith('-ee') ? 1e-4 : undefined);
+    }
+    // The three methods of the 22-target spatial test share stages 1-2 (one pose cache).
+    const pose22 = EXPERIMENTS['reacher-vision-mdgps-22-ee'].policy?.posePretraining;
+    for (const n of [
+      'reacher-vision-mdgps-22-ee-pose-features',
+      'reacher-vision-mdgps-22-pose-prediction',
+    ]) {
+      expect(EXPERIMENTS[n].policy?.posePretraining).toEqual(pose22);
     }
     // The -jitter variants only add the per-rollout target jitter of the training samples.
     for (const n of [
@@ -106,9 +120,11 @@ describe('visuomotor experiment schema', () => {
         'JOINT_VELOCITIES',
         'END_EFFECTOR_POINTS',
       ]);
-      expect(e.policy?.posePretraining).toEqual(
-        EXPERIMENTS['reacher-vision-mdgps'].policy?.posePretraining,
-      );
+      const steps = n.includes('-22-') ? 2000 : 800;
+      expect(e.policy?.posePretraining).toEqual({
+        ...EXPERIMENTS['reacher-vision-mdgps'].policy?.posePretraining,
+        steps,
+      });
     }
   });
 

@@ -26,6 +26,35 @@ function blobs(B: number, S: number, seed: number) {
   return { images, poses };
 }
 
+/** Regression targets on {@link blobs}: one condition of B steps, unit precisions and weights. */
+function blobTargets(B: number, S: number, seed: number) {
+  const { images, poses } = blobs(B, S, seed);
+  const prc = new Float64Array(B * 4);
+  for (let b = 0; b < B; b++) {
+    prc[b * 4] = 1;
+    prc[b * 4 + 3] = 1;
+  }
+  return {
+    N: 1,
+    T: B,
+    dO: S * S,
+    dU: 2,
+    obs: Float64Array.from(images),
+    tgtMu: poses,
+    tgtPrc: prc,
+    tgtWt: new Float64Array(B).fill(1),
+  };
+}
+
+/** A one-layer visuomotor CNN on S x S grey images (3x3 filters, stride 1). */
+function tinyCnn(S: number, filters: number, hidden: number) {
+  return visuomotorCnn({
+    image: { width: S, height: S, channels: 1 },
+    conv: [{ filters, kernel: 3, stride: 1 }],
+    hidden: [hidden],
+  });
+}
+
 describe('networks', () => {
   beforeAll(async () => {
     await initBackend({ prefer: ['wasm', 'cpu'] });
@@ -188,18 +217,9 @@ describe('networks', () => {
   it('fcOnlyIterations trains the head on cached feature points and leaves the convolutions alone', async () => {
     const S = 12;
     const B = 30;
-    const { images, poses } = blobs(B, S, 3);
-    const prc = new Float64Array(B * 4);
-    for (let b = 0; b < B; b++) {
-      prc[b * 4] = 1;
-      prc[b * 4 + 3] = 1;
-    }
+    const tg = blobTargets(B, S, 3);
     const opt = await createPolicyOptimizer(S * S, 2, {
-      network: visuomotorCnn({
-        image: { width: S, height: S, channels: 1 },
-        conv: [{ filters: 6, kernel: 3, stride: 1 }],
-        hidden: [16],
-      }),
+      network: tinyCnn(S, 6, 16),
       iterations: 0,
       fcOnlyIterations: 200,
       batchSize: 10,
@@ -209,16 +229,6 @@ describe('networks', () => {
       const cnn = opt.net as VisuomotorCnn;
       const k0 = cnn.convWeights[0].variable.dataSync().slice();
       const f0 = cnn.fcWeights[0].variable.dataSync().slice();
-      const tg = {
-        N: 1,
-        T: B,
-        dO: S * S,
-        dU: 2,
-        obs: Float64Array.from(images),
-        tgtMu: poses,
-        tgtPrc: prc,
-        tgtWt: new Float64Array(B).fill(1),
-      };
       const before = opt.loss(tg);
       const report = opt.update(tg);
       const after = opt.loss(tg);
@@ -240,31 +250,12 @@ describe('networks', () => {
   it('convLr sets the step of the convolutions in whole-network steps, not of the head', async () => {
     const S = 12;
     const B = 10;
-    const { images, poses } = blobs(B, S, 3);
-    const prc = new Float64Array(B * 4);
-    for (let b = 0; b < B; b++) {
-      prc[b * 4] = 1;
-      prc[b * 4 + 3] = 1;
-    }
-    const tg = {
-      N: 1,
-      T: B,
-      dO: S * S,
-      dU: 2,
-      obs: Float64Array.from(images),
-      tgtMu: poses,
-      tgtPrc: prc,
-      tgtWt: new Float64Array(B).fill(1),
-    };
+    const tg = blobTargets(B, S, 3);
     // One Adam step from the same initial weights on the same minibatch: the gradients are
     // equal, so each weight's move is proportional to its learning rate.
     const moves = async (convLr?: number) => {
       const opt = await createPolicyOptimizer(S * S, 2, {
-        network: visuomotorCnn({
-          image: { width: S, height: S, channels: 1 },
-          conv: [{ filters: 4, kernel: 3, stride: 1 }],
-          hidden: [8],
-        }),
+        network: tinyCnn(S, 4, 8),
         iterations: 1,
         batchSize: B,
         lr: 1e-2,
@@ -298,11 +289,7 @@ describe('networks', () => {
     expect(slow.fc).toEqual(full.fc);
     await expect(
       createPolicyOptimizer(S * S, 2, {
-        network: visuomotorCnn({
-          image: { width: S, height: S, channels: 1 },
-          conv: [{ filters: 4, kernel: 3, stride: 1 }],
-          hidden: [8],
-        }),
+        network: tinyCnn(S, 4, 8),
         convLr: 0,
       }),
     ).rejects.toThrow(/convLr: expected a positive number/);

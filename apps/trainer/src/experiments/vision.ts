@@ -203,8 +203,7 @@ export const reacherVisionMdgps22Ee: ExperimentDefinition = {
     test: [0, 1],
   },
   policy: {
-    ...VISUOMOTOR_POLICY,
-    ...WIDE_FIT,
+    ...(reacherVisionMdgps12Ee.policy as PolicyConfig),
     convLr: 1e-4,
     posePretraining: LONG_POSE_PRETRAINING,
   },
@@ -217,9 +216,7 @@ export const reacherVisionMdgps22EePoseFeatures: ExperimentDefinition = {
   description:
     'reacher-vision-mdgps-22-ee, Figure 9 baseline: conv layers frozen after pose pretraining',
   policy: {
-    ...VISUOMOTOR_POLICY,
-    ...WIDE_FIT,
-    iterations: 0,
+    ...(reacherVisionMdgps12EePoseFeatures.policy as PolicyConfig),
     posePretraining: LONG_POSE_PRETRAINING,
   },
 };

@@ -4,6 +4,7 @@
  * For each task: a strip of the training conditions' initial states (`docs/<task>.png`), and a
  * strip + GIF of a rollout of a Jacobian-transpose controller that drives the end-effector
  * points to their targets (`docs/<task>-rollout.png`, `docs/<task>-rollout.gif`).
+ * `reacher-vision-clutter`'s strip shows random pose-data conditions with 2-6 clutter objects.
  */
 import { mkdirSync } from 'node:fs';
 import {
@@ -12,10 +13,12 @@ import {
   imageStrip,
   MujocoAgent,
   type RgbImage,
+  randomVisionConditions,
   saveGif,
   savePng,
   TASKS,
   type TaskName,
+  VISION_TASKS,
 } from '../src/index.js';
 
 const out = new URL('../docs/', import.meta.url).pathname;
@@ -30,11 +33,19 @@ const gains: Record<TaskName, [number, number]> = {
   swimmer: [0, 0],
   'reacher-vision': [2, 0.02],
   'reacher-vision-distractors': [2, 0.02],
+  'reacher-vision-clutter': [2, 0.02],
   'peg2d-vision': [60, 2],
 };
 
 for (const name of Object.keys(TASKS) as TaskName[]) {
-  const a = await MujocoAgent.create({ task: name, image: { width: 128, height: 96 } });
+  const conditions =
+    name === 'reacher-vision-clutter'
+      ? randomVisionConditions(VISION_TASKS[name], 6, 1, {
+          randomArm: true,
+          clutter: { min: 2, max: 6 },
+        })
+      : undefined;
+  const a = await MujocoAgent.create({ task: name, conditions, image: { width: 128, height: 96 } });
   const frames: RgbImage[] = [];
   for (let c = 0; c < a.conditions; c++) frames.push(a.renderCondition(c));
   savePng(`${out}${name}.png`, imageStrip(frames));
@@ -63,7 +74,11 @@ for (const name of Object.keys(TASKS) as TaskName[]) {
   const every = Math.max(1, Math.floor(a.T / 8));
   const replay = a.replay(s, every);
   savePng(`${out}${name}-rollout.png`, imageStrip(replay.slice(0, 8)));
-  const small = await MujocoAgent.create({ task: name, image: { width: 96, height: 72 } });
+  const small = await MujocoAgent.create({
+    task: name,
+    conditions,
+    image: { width: 96, height: 72 },
+  });
   saveGif(`${out}${name}-rollout.gif`, small.replay(s, Math.max(1, Math.floor(a.T / 40))), 80);
   if (name === 'peg3d') {
     // What a visuomotor policy sees: the recorded 64x64 RGB_IMAGE stream of the same rollout.

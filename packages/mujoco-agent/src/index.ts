@@ -56,14 +56,18 @@ export { type Frame, RayRenderer } from './render.js';
 export { Simulator, stateLayoutOf } from './sim.js';
 export type { TaskCamera, TaskCondition, TaskSpec } from './task.js';
 export {
+  CLUTTER_VARIANTS,
   peg2d,
   peg2dVision,
   peg2dVisionTask,
   peg3d,
   pointmass,
+  type RandomVisionOptions,
   randomVisionConditions,
   reacher,
   reacherVision,
+  reacherVisionClutter,
+  reacherVisionClutterTask,
   reacherVisionDistractors,
   reacherVisionTask,
   SWIMMER_TARGET_SPEED,
@@ -73,6 +77,7 @@ export {
   TASKS,
   type TaskName,
   VISION_TASKS,
+  type VisionClutter,
   type VisionTask,
   type VisionTaskName,
 } from './tasks/index.js';

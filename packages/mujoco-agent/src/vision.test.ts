@@ -97,6 +97,8 @@ describe('vision tasks', () => {
         // Reachability of train, test and random targets (gradient descent through the ee
         // Jacobians within the joint limits, as in the agent tests).
         const conds = [...a.conditionList, ...randomVisionConditions(vt, 12, 3)];
+        // The reacher's arm (reacher-vision and its clutter variant) needs larger steps.
+        const reacherArm = name.startsWith('reacher-vision');
         const b = new MujocoAgent(engine, { task: name, conditions: conds, T: 2 });
         try {
           const n = b.dQ;
@@ -122,13 +124,13 @@ describe('vision tasks', () => {
                 let g = 0;
                 for (let r = 0; r < k; r++)
                   g += b.sim.eeJac[r * n + j] * (b.sim.ee[r] - b.sim.eeTarget[r]);
-                q[j] -= (name === 'reacher-vision' ? 20 : 0.5) * g;
+                q[j] -= (reacherArm ? 20 : 0.5) * g;
                 if (limited[j]) q[j] = Math.min(range[2 * j + 1], Math.max(range[2 * j], q[j]));
               }
             }
             return Math.sqrt(err / b.nPoints);
           };
-          const turns = name === 'reacher-vision' ? [0, Math.PI / 2, -Math.PI / 2, Math.PI] : [0];
+          const turns = reacherArm ? [0, Math.PI / 2, -Math.PI / 2, Math.PI] : [0];
           for (let c = 0; c < b.conditions; c++) {
             let best = Number.POSITIVE_INFINITY;
             for (const turn of turns) {
@@ -209,5 +211,105 @@ describe('reacher-vision-distractors (visual test)', () => {
       a.dispose();
       b.dispose();
     }
+  });
+});
+
+describe('reacher-vision-clutter (pose data with clutter)', () => {
+  const vt = VISION_TASKS['reacher-vision-clutter'];
+  const spec = vt.clutter;
+
+  it('renders exactly as reacher-vision while no clutter is placed', () => {
+    expect(spec?.bodies.length).toBe(6);
+    const conditions = randomVisionConditions(VISION_TASKS['reacher-vision'], 3, 5, {
+      randomArm: true,
+    });
+    // Without the option the clutter variant draws the same conditions.
+    expect(randomVisionConditions(vt, 3, 5, { randomArm: true })).toEqual(conditions);
+    const a = new MujocoAgent(engine, { task: 'reacher-vision', conditions, T: 8 });
+    const b = new MujocoAgent(engine, { task: 'reacher-vision-clutter', conditions, T: 8 });
+    try {
+      const p = callbackPolicy(2, (_x, _o, t, _n, u) => {
+        u[0] = 0.04 * Math.cos(t);
+        u[1] = 0.03;
+      });
+      for (let c = 0; c < 3; c++) {
+        const sa = a.sampleSync(p, c, { seed: c });
+        const sb = b.sampleSync(p, c, { seed: c });
+        expect(Buffer.from(sb.obs.buffer).equals(Buffer.from(sa.obs.buffer))).toBe(true);
+        expect(Array.from(sb.X)).toEqual(Array.from(sa.X));
+      }
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it('places the asked number of objects in view, away from the target, deterministically', () => {
+    if (!spec) throw new Error('no clutter');
+    const conds = randomVisionConditions(vt, 40, 9, {
+      randomArm: true,
+      clutter: { min: 1, max: 4 },
+    });
+    expect(
+      randomVisionConditions(vt, 40, 9, { randomArm: true, clutter: { min: 1, max: 4 } }),
+    ).toEqual(conds);
+    const counts = new Set<number>();
+    for (const c of conds) {
+      const target = c.mocap?.target;
+      if (!target) throw new Error('no target');
+      const placed = Object.entries(c.mocap ?? {}).filter(([b]) => b !== 'target');
+      counts.add(placed.length);
+      for (const [body, [x, y, z]] of placed) {
+        const j = spec.bodies.indexOf(body);
+        expect(j).toBeGreaterThanOrEqual(0);
+        expect(z).toBe(spec.z[j]);
+        expect(Math.max(Math.abs(x), Math.abs(y))).toBeLessThanOrEqual(spec.halfWidth);
+        expect(Math.hypot(x - target[0], y - target[1])).toBeGreaterThanOrEqual(
+          spec.minTargetDistance,
+        );
+      }
+    }
+    // Every count in [1, 4] occurs in 40 draws, and no other.
+    expect([...counts].sort()).toEqual([1, 2, 3, 4]);
+    // All six placed: the target's red pixels stay where they were, and clutter pixels appear.
+    const all = randomVisionConditions(vt, 2, 3, { clutter: { min: 6, max: 6 } });
+    const plain = all.map((c) => ({ ...c, mocap: { target: c.mocap?.target ?? [0, 0, 0] } }));
+    const a = new MujocoAgent(engine, { task: 'reacher-vision-clutter', conditions: all, T: 2 });
+    const b = new MujocoAgent(engine, { task: 'reacher-vision-clutter', conditions: plain, T: 2 });
+    try {
+      for (let c = 0; c < 2; c++) {
+        expect(Object.keys(all[c].mocap ?? {}).length).toBe(7);
+        const fa = a.renderCondition(c);
+        const fb = b.renderCondition(c);
+        const [xa, ya, na] = redCentroid(fa);
+        const [xb, yb, nb] = redCentroid(fb);
+        expect(na).toBe(nb);
+        expect([xa, ya]).toEqual([xb, yb]);
+        let changed = 0;
+        for (let q = 0; q < fa.width * fa.height; q++) {
+          if (fa.segmentation[q] !== fb.segmentation[q]) changed++;
+        }
+        // Six objects of at least 1.5 cm radius at 0.8 cm per pixel (some under the arm).
+        expect(changed).toBeGreaterThan(6 * 6);
+      }
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it('rejects a bad clutter range and tasks without clutter', () => {
+    expect(() => randomVisionConditions(vt, 1, 0, { clutter: { min: 2, max: 1 } })).toThrow(
+      /clutter\.max: expected an integer in \[clutter\.min = 2, 6\], got 1/,
+    );
+    expect(() => randomVisionConditions(vt, 1, 0, { clutter: { min: -1, max: 1 } })).toThrow(
+      /clutter\.min/,
+    );
+    expect(() => randomVisionConditions(vt, 1, 0, { clutter: { min: 0, max: 7 } })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() =>
+      randomVisionConditions(VISION_TASKS['reacher-vision'], 1, 0, { clutter: { min: 0, max: 1 } }),
+    ).toThrow(/task "reacher-vision" has no clutter objects/);
   });
 });

@@ -4,15 +4,23 @@ import { peg2dVision, peg2dVisionTask } from './peg2d-vision.js';
 import { peg3d } from './peg3d.js';
 import { pointmass } from './pointmass.js';
 import { reacher } from './reacher.js';
-import { reacherVision, reacherVisionDistractors, reacherVisionTask } from './reacher-vision.js';
+import {
+  reacherVision,
+  reacherVisionClutter,
+  reacherVisionClutterTask,
+  reacherVisionDistractors,
+  reacherVisionTask,
+} from './reacher-vision.js';
 import { swimmer } from './swimmer.js';
 import type { VisionTask } from './vision.js';
 
 export { SWIMMER_TARGET_SPEED } from './swimmer.js';
 export {
+  type RandomVisionOptions,
   randomVisionConditions,
   sampleQpos,
   setVisionTarget,
+  type VisionClutter,
   type VisionTask,
 } from './vision.js';
 export {
@@ -23,6 +31,8 @@ export {
   pointmass,
   reacher,
   reacherVision,
+  reacherVisionClutter,
+  reacherVisionClutterTask,
   reacherVisionDistractors,
   reacherVisionTask,
   swimmer,
@@ -37,10 +47,11 @@ export type TaskName =
   | 'swimmer'
   | 'reacher-vision'
   | 'reacher-vision-distractors'
+  | 'reacher-vision-clutter'
   | 'peg2d-vision';
 
 /** Names of the built-in vision tasks (target seen only in the camera image). */
-export type VisionTaskName = 'reacher-vision' | 'peg2d-vision';
+export type VisionTaskName = 'reacher-vision' | 'reacher-vision-clutter' | 'peg2d-vision';
 
 /** The built-in tasks by name. */
 export const TASKS: Readonly<Record<TaskName, TaskSpec>> = {
@@ -51,11 +62,22 @@ export const TASKS: Readonly<Record<TaskName, TaskSpec>> = {
   swimmer,
   'reacher-vision': reacherVision,
   'reacher-vision-distractors': reacherVisionDistractors,
+  'reacher-vision-clutter': reacherVisionClutter,
   'peg2d-vision': peg2dVision,
 };
 
 /** The built-in vision tasks' condition builders and target distributions, by name. */
 export const VISION_TASKS: Readonly<Record<VisionTaskName, VisionTask>> = {
   'reacher-vision': reacherVisionTask,
+  'reacher-vision-clutter': reacherVisionClutterTask,
   'peg2d-vision': peg2dVisionTask,
+};
+
+/**
+ * The clutter variant of each vision task that has one: the same task with clutter objects
+ * that pose-data collection can place on the table (`randomVisionConditions`' `clutter`).
+ */
+export const CLUTTER_VARIANTS: Readonly<Partial<Record<VisionTaskName, VisionTaskName>>> = {
+  'reacher-vision': 'reacher-vision-clutter',
+  'reacher-vision-clutter': 'reacher-vision-clutter',
 };

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@visuomotor/contracts';
 import type { TaskCondition, TaskSpec } from '../task.js';
 import { reacherXml } from './reacher.js';
-import type { VisionTask } from './vision.js';
+import type { VisionClutter, VisionTask } from './vision.js';
 
 /*
  * The reacher arm (0.10 m + 0.11 m links) with a larger red target disc (2.2 cm radius) seen
@@ -129,4 +129,82 @@ export const reacherVisionTask: VisionTask = {
     const a = 2 * Math.PI * uniform();
     return [r * Math.cos(a), r * Math.sin(a)];
   },
+};
+
+/**
+ * Clutter for pose data (not in the paper): six flat objects whose colours and shapes differ
+ * from the visual test's distractors (no green, blue, yellow or orange; purple, cyan, white,
+ * pink, brown and black, discs and boxes, one the target's size), each on its own mocap body.
+ * In the model they are parked under the floor, out of the camera's view, so the task renders
+ * exactly as `reacher-vision` until `randomVisionConditions(..., { clutter })` places some of
+ * them on the table.
+ */
+const CLUTTER: readonly { name: string; geom: string; z: number }[] = [
+  {
+    name: 'clutter-purple',
+    geom: 'type="cylinder" size="0.018 0.002" rgba="0.55 0.25 0.8 1"',
+    z: 0.002,
+  },
+  {
+    name: 'clutter-cyan',
+    geom: 'type="box" size="0.016 0.01 0.003" rgba="0.1 0.75 0.8 1"',
+    z: 0.003,
+  },
+  {
+    name: 'clutter-white',
+    geom: 'type="cylinder" size="0.015 0.002" rgba="0.95 0.95 0.95 1"',
+    z: 0.002,
+  },
+  {
+    name: 'clutter-pink',
+    geom: 'type="box" size="0.012 0.02 0.003" rgba="0.95 0.45 0.65 1"',
+    z: 0.003,
+  },
+  {
+    name: 'clutter-brown',
+    geom: 'type="cylinder" size="0.022 0.002" rgba="0.55 0.35 0.2 1"',
+    z: 0.002,
+  },
+  {
+    name: 'clutter-black',
+    geom: 'type="box" size="0.02 0.014 0.003" rgba="0.1 0.1 0.1 1"',
+    z: 0.003,
+  },
+];
+
+const CLUTTER_XML = CLUTTER.map(
+  (c) =>
+    `    <body name="${c.name}" mocap="true" pos="0 0 -1">\n      <geom name="${c.name}" ${c.geom}/>\n    </body>\n`,
+).join('');
+
+/**
+ * `reacher-vision-clutter`: {@link reacherVision} with six clutter objects parked out of view
+ * (see {@link reacherVisionClutterTask}); same dynamics, conditions and observation, and the
+ * same images while no clutter is placed. For pose data with visual clutter
+ * (`posePretraining.clutter` of the trainer), so the pose estimator learns to ignore objects
+ * that are not the target; the visual test's distractors stay unseen.
+ */
+export const reacherVisionClutter: TaskSpec = {
+  ...reacherVision,
+  name: 'reacher-vision-clutter',
+  description: 'reacher-vision with six clutter objects for pose data (parked out of view)',
+  xml: xml
+    .replace('model="reacher-vision"', 'model="reacher-vision-clutter"')
+    .replace('    <body name="link1"', `${CLUTTER_XML}    <body name="link1"`),
+};
+
+const clutter: VisionClutter = {
+  bodies: CLUTTER.map((c) => c.name),
+  z: CLUTTER.map((c) => c.z),
+  // The camera sees |x|, |y| < 0.249 m on the table; objects stay inside it.
+  halfWidth: 0.22,
+  // The target's radius (2.2 cm) plus the largest clutter half-extent (2.4 cm): never overlapping.
+  minTargetDistance: 0.05,
+};
+
+/** Condition builder, target distribution and clutter of {@link reacherVisionClutter}. */
+export const reacherVisionClutterTask: VisionTask = {
+  ...reacherVisionTask,
+  spec: reacherVisionClutter,
+  clutter,
 };

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { CostConfig } from '@visuomotor/badmm';
+import { CLUTTER_VARIANTS, VISION_TASKS, type VisionTaskName } from '@visuomotor/mujoco-agent';
 import type { TaskAgentOptions } from './agents.js';
 import {
   arr,
@@ -269,6 +270,14 @@ export interface PosePretrainingConfig {
   lr: number;
   /** Seed of the pose data and the pose head. Default: the experiment's seed. */
   seed?: number;
+  /**
+   * Pose data with visual clutter (not in the paper): each rollout, training and held-out,
+   * is collected on the task's clutter variant (`reacher-vision-clutter`) with between `min`
+   * and `max` of its clutter objects placed at random on the table, so the estimator learns
+   * to ignore objects that are not the target. The clutter's colours and shapes are not the
+   * visual test's distractors. Default: none (the task's own scene).
+   */
+  clutter?: { min: number; max: number };
 }
 
 /**
@@ -571,6 +580,11 @@ const experimentSchema = obj({
           batchSize: positiveInt,
           lr: positive,
           seed: opt(num({ integer: true, min: 0, max: 2 ** 32 - 1 })),
+          clutter: opt((v: unknown, p: string) => {
+            const c = obj({ min: index, max: index })(v, p);
+            if (c.max < c.min) fail(`${p}.max`, `an integer >= ${p}.min (${c.min})`, c.max);
+            return c;
+          }),
         }),
       ),
       pretrainNetwork: opt(
@@ -615,9 +629,41 @@ export function validateExperiment(value: unknown, path = 'experiment'): Experim
 }
 
 /** Cross-field rules of the policy section. */
+/**
+ * The vision task pose data are collected on: `task` itself, or with `clutter` its clutter
+ * variant (`CLUTTER_VARIANTS` of `@visuomotor/mujoco-agent`).
+ *
+ * @param path - field path of the posePretraining section, for errors
+ * @throws {@link ExperimentConfigError} when `task` has no clutter variant or `clutter.max`
+ *   exceeds the variant's objects
+ */
+export function poseDataTask(
+  task: string,
+  clutter: PosePretrainingConfig['clutter'],
+  path = 'experiment.policy.posePretraining',
+): string {
+  if (!clutter) return task;
+  const variant = CLUTTER_VARIANTS[task as VisionTaskName];
+  if (!variant) {
+    fail(
+      `${path}.clutter`,
+      `a task with a clutter variant (${Object.keys(CLUTTER_VARIANTS).join(' | ')}), or no clutter`,
+      task,
+    );
+  }
+  const k = VISION_TASKS[variant].clutter?.bodies.length ?? 0;
+  if (clutter.max > k) {
+    fail(`${path}.clutter.max`, `at most ${k} (the clutter objects of ${variant})`, clutter.max);
+  }
+  return variant;
+}
+
 function checkPolicy(e: ExperimentDefinition, path: string): void {
   const p = e.policy as PolicyConfig;
   const type = p.network.type;
+  if (p.posePretraining?.clutter) {
+    poseDataTask(e.task.name, p.posePretraining.clutter, `${path}.posePretraining`);
+  }
   if (type !== 'visuomotor-cnn' && p.fcOnlyIterations !== undefined) {
     fail(
       `${path}.fcOnlyIterations`,

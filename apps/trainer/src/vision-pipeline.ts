@@ -42,12 +42,13 @@ import {
   visuomotorCnn,
 } from '@visuomotor/spatial-softmax';
 import { ExperimentConfigError } from './errors.js';
-import type {
-  ExperimentDefinition,
-  PolicyConfig,
-  PosePredictionNetworkConfig,
-  PosePretrainingConfig,
-  VisuomotorNetworkConfig,
+import {
+  type ExperimentDefinition,
+  type PolicyConfig,
+  type PosePredictionNetworkConfig,
+  type PosePretrainingConfig,
+  poseDataTask,
+  type VisuomotorNetworkConfig,
 } from './experiment.js';
 import { writeFileAtomic } from './run-dir.js';
 
@@ -313,6 +314,11 @@ export interface PosePretrainResult {
   testImages: number;
   /** Held-out pose error (cm), mean ± std over the held-out images, before and after training. */
   heldOutCm: { initial: { mean: number; std: number }; final: { mean: number; std: number } };
+  /**
+   * With `clutter`: the task the pose data came from (the clutter variant), and the final
+   * held-out error on images of the same held-out rollouts' seed without clutter (cm).
+   */
+  clutter?: { task: string; heldOutPlainCm: { mean: number; std: number } };
   /** Predict-the-training-mean error on the held-out images (cm). */
   meanPredictorCm: number;
   /** Training error on (up to 500) training images (cm). */
@@ -333,9 +339,11 @@ async function collect(
   seed: number,
   every: number,
   image: { width: number; height: number },
+  clutter?: { min: number; max: number },
 ): Promise<PoseDataset> {
   const conditions = randomVisionConditions(VISION_TASKS[task], rollouts, seed, {
     randomArm: true,
+    clutter,
   });
   const agent = await MujocoAgent.create({ task, conditions, image });
   try {
@@ -396,12 +404,24 @@ export async function posePretrain(
     }
   }
   const seed = full.seed;
+  const dataTask = poseDataTask(task, cfg.clutter) as VisionTaskName;
   const t0 = performance.now();
-  const train = await collect(task, cfg.rollouts, seed, cfg.every, net.image);
-  const test = await collect(task, cfg.testRollouts, seed + 100, cfg.every, net.image);
+  const train = await collect(dataTask, cfg.rollouts, seed, cfg.every, net.image, cfg.clutter);
+  const test = await collect(
+    dataTask,
+    cfg.testRollouts,
+    seed + 100,
+    cfg.every,
+    net.image,
+    cfg.clutter,
+  );
+  // With clutter, the held-out error is also measured on the task's own (uncluttered) scene.
+  const plain = cfg.clutter
+    ? await collect(task, cfg.testRollouts, seed + 100, cfg.every, net.image)
+    : undefined;
   const collectSeconds = (performance.now() - t0) / 1000;
   log(
-    `pose data: ${train.N} training images (${cfg.rollouts} rollouts), ${test.N} held-out (${collectSeconds.toFixed(1)} s)`,
+    `pose data: ${train.N} training images (${cfg.rollouts} rollouts${cfg.clutter ? `, ${cfg.clutter.min}-${cfg.clutter.max} clutter objects each on ${dataTask}` : ''}), ${test.N} held-out (${collectSeconds.toFixed(1)} s)`,
   );
   // Standardise the pose per dimension on the training set (a constant dimension keeps scale 1).
   const d = train.dPose;
@@ -453,6 +473,7 @@ export async function posePretrain(
       finalLoss: r.finalLoss,
       collectSeconds,
       trainSeconds,
+      ...(plain ? { clutter: { task: dataTask, heldOutPlainCm: errorsCm(plain, plain.N) } } : {}),
     };
     mkdirSync(dir, { recursive: true });
     // The convolutions (for the visuomotor policy) and the head with the label
@@ -471,6 +492,12 @@ export async function posePretrain(
     log(
       `pose pretraining: held-out error ${initial.mean.toFixed(2)} -> ${final.mean.toFixed(2)} ± ${final.std.toFixed(2)} cm (mean predictor ${meanPredictorCm.toFixed(2)} cm), ${cfg.steps} steps in ${trainSeconds.toFixed(0)} s`,
     );
+    if (result.clutter) {
+      const c = result.clutter.heldOutPlainCm;
+      log(
+        `pose pretraining: held-out error without clutter ${c.mean.toFixed(2)} ± ${c.std.toFixed(2)} cm`,
+      );
+    }
     return result;
   } finally {
     model.dispose();

@@ -9,7 +9,7 @@ import { type ExperimentDefinition, validateExperiment } from './experiment.js';
 import { EXPERIMENTS } from './experiments/index.js';
 import { readMetrics } from './run-dir.js';
 import { resume, train } from './train.js';
-import type { PosePretrainResult } from './vision-pipeline.js';
+import { type PosePretrainResult, posePretrain } from './vision-pipeline.js';
 
 function message(e: unknown): string {
   try {
@@ -183,6 +183,27 @@ describe('visuomotor experiment schema', () => {
     const e14 = clone(base);
     e14.policy.convLr = 1e-4;
     expect(() => validateExperiment(e14)).not.toThrow();
+    const e15 = clone(base);
+    e15.policy.posePretraining.clutter = { min: 3, max: 2 };
+    expect(message(e15)).toMatch(
+      /^experiment\.policy\.posePretraining\.clutter\.max: expected an integer >= experiment\.policy\.posePretraining\.clutter\.min \(3\), got 2/,
+    );
+    const e16 = clone(base);
+    e16.policy.posePretraining.clutter = { min: 1.5, max: 2 };
+    expect(message(e16)).toMatch(/^experiment\.policy\.posePretraining\.clutter\.min: expected/);
+    const e17 = clone(base);
+    e17.policy.posePretraining.clutter = { min: 0, max: 4 };
+    expect(() => validateExperiment(e17)).not.toThrow();
+    // Checked against the task when the experiment is validated, before any work.
+    e17.policy.posePretraining.clutter = { min: 0, max: 7 };
+    expect(message(e17)).toMatch(
+      /^experiment\.policy\.posePretraining\.clutter\.max: expected at most 6 \(the clutter objects of reacher-vision-clutter\), got 7/,
+    );
+    const e18 = clone(EXPERIMENTS['peg2d-vision-mdgps']);
+    e18.policy.posePretraining.clutter = { min: 0, max: 1 };
+    expect(message(e18)).toMatch(
+      /^experiment\.policy\.posePretraining\.clutter: expected a task with a clutter variant \(reacher-vision \| reacher-vision-clutter\), or no clutter, got "peg2d-vision"/,
+    );
   });
 });
 
@@ -426,6 +447,54 @@ describe('visuomotor pipeline (tiny end-to-end run)', () => {
     expect(pe.test.conditions).toBe(1);
     expect(pe.conditions.every((c) => typeof c.distance === 'number')).toBe(true);
   }, 180_000);
+
+  it('pose data with clutter: collected on the clutter variant, also scored without clutter', async () => {
+    const withClutter = (
+      clutter: { min: number; max: number } | undefined,
+      task = 'reacher-vision',
+    ) => {
+      const e = tiny();
+      const p = e.policy as NonNullable<ExperimentDefinition['policy']>;
+      const pose = p.posePretraining as NonNullable<typeof p.posePretraining>;
+      return {
+        ...e,
+        task: { ...e.task, name: task },
+        policy: { ...p, posePretraining: { ...pose, ...(clutter ? { clutter } : {}) } },
+      } as ExperimentDefinition;
+    };
+    const dir = join(root, 'pose-clutter');
+    const logs: string[] = [];
+    const r = await posePretrain(withClutter({ min: 2, max: 4 }), dir, (m) => logs.push(m));
+    expect(r.config.clutter).toEqual({ min: 2, max: 4 });
+    expect(r.config.task).toBe('reacher-vision');
+    expect(r.clutter?.task).toBe('reacher-vision-clutter');
+    expect(r.trainImages).toBe(3 * 13);
+    expect(Number.isFinite(r.clutter?.heldOutPlainCm.mean)).toBe(true);
+    expect(r.clutter?.heldOutPlainCm.mean).not.toBe(r.heldOutCm.final.mean);
+    expect(logs[0]).toMatch(/2-4 clutter objects each on reacher-vision-clutter/);
+    expect(logs.some((l) => l.startsWith('pose pretraining: held-out error without clutter'))).toBe(
+      true,
+    );
+    // The cache is keyed on the configuration: the same one is reused, another is recomputed.
+    const again: string[] = [];
+    await posePretrain(withClutter({ min: 2, max: 4 }), dir, (m) => again.push(m));
+    expect(again).toEqual([`pose pretraining: reusing ${dir}`]);
+    const plain: string[] = [];
+    const r2 = await posePretrain(withClutter(undefined), dir, (m) => plain.push(m));
+    expect(plain[0]).not.toMatch(/reusing|clutter/);
+    expect(r2.clutter).toBeUndefined();
+    // A task without a clutter variant, and more objects than the variant has, name the field.
+    await expect(
+      posePretrain(withClutter({ min: 0, max: 7 }), join(root, 'pose-clutter-7')),
+    ).rejects.toThrow(
+      /^experiment\.policy\.posePretraining\.clutter\.max: expected at most 6 \(the clutter objects of reacher-vision-clutter\), got 7/,
+    );
+    await expect(
+      posePretrain(withClutter({ min: 0, max: 1 }, 'peg2d-vision'), join(root, 'pose-clutter-peg')),
+    ).rejects.toThrow(
+      /^experiment\.policy\.posePretraining\.clutter: expected a task with a clutter variant/,
+    );
+  }, 120_000);
 
   it('a run stopped during trajectory pretraining resumes to identical metrics', async () => {
     const e = tiny();

@@ -10,6 +10,7 @@ export const CAMERAS: Record<
   { cx: number; cy: number; depth: number; fovy: number }
 > = {
   'reacher-vision': { cx: 0, cy: 0, depth: 0.6 - 0.002, fovy: 45 },
+  'reacher-vision-clutter': { cx: 0, cy: 0, depth: 0.6 - 0.002, fovy: 45 },
   'peg2d-vision': { cx: 0.3, cy: -0.2, depth: 1.45, fovy: 45 },
 };
 

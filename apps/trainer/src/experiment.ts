@@ -628,7 +628,6 @@ export function validateExperiment(value: unknown, path = 'experiment'): Experim
   return e;
 }
 
-/** Cross-field rules of the policy section. */
 /**
  * The vision task pose data are collected on: `task` itself, or with `clutter` its clutter
  * variant (`CLUTTER_VARIANTS` of `@visuomotor/mujoco-agent`).
@@ -658,6 +657,7 @@ export function poseDataTask(
   return variant;
 }
 
+/** Cross-field rules of the policy section. */
 function checkPolicy(e: ExperimentDefinition, path: string): void {
   const p = e.policy as PolicyConfig;
   const type = p.network.type;

@@ -316,7 +316,8 @@ export interface PosePretrainResult {
   heldOutCm: { initial: { mean: number; std: number }; final: { mean: number; std: number } };
   /**
    * With `clutter`: the task the pose data came from (the clutter variant), and the final
-   * held-out error on images of the same held-out rollouts' seed without clutter (cm).
+   * held-out error (cm) on the held-out rollouts a run without clutter uses (same seed, the
+   * task's own scene), so estimators with and without clutter compare on the same images.
    */
   clutter?: { task: string; heldOutPlainCm: { mean: number; std: number } };
   /** Predict-the-training-mean error on the held-out images (cm). */

@@ -142,8 +142,7 @@ function placeClutter(
   const count = min + Math.min(max - min, Math.floor((max - min + 1) * uniform()));
   // A random subset: the first `count` entries of a partial Fisher-Yates shuffle.
   const order = spec.bodies.map((_, j) => j);
-  const mocap: Record<string, [number, number, number]> = {};
-  for (const [body, pos] of Object.entries(c.mocap ?? {})) mocap[body] = [pos[0], pos[1], pos[2]];
+  const mocap: Record<string, readonly [number, number, number]> = { ...c.mocap };
   const h = spec.halfWidth;
   for (let j = 0; j < count; j++) {
     const r = j + Math.floor((order.length - j) * uniform());

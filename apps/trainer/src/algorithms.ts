@@ -302,7 +302,11 @@ async function createPolicyGps(
     }
     if (alg.type === 'mdgps') {
       return new PolicyMdgps(
-        { ...options, ...(alg.stepRule !== undefined ? { stepRule: alg.stepRule } : {}) },
+        {
+          ...options,
+          ...(alg.stepRule !== undefined ? { stepRule: alg.stepRule } : {}),
+          ...(alg.pretrainStepRule !== undefined ? { pretrainStepRule: alg.pretrainStepRule } : {}),
+        },
         opt,
       );
     }

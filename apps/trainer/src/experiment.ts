@@ -160,8 +160,9 @@ export interface PolicyGpsSettings {
    */
   policyPriorStrength?: number;
   /**
-   * Trajectory-only pretraining: the first `pretrainIterations` iterations update the
-   * controllers by the KL-bounded LQR step alone (no policy), then the policy phase starts as an
+   * Trajectory pretraining: the first `pretrainIterations` iterations update the controllers
+   * by the KL-bounded LQR step alone (no policy), or against `policy.pretrainNetwork` (the
+   * paper's small full-state network) when it is set; then the policy phase starts as an
    * iteration 0. Default 0.
    */
   pretrainIterations?: number;
@@ -187,6 +188,11 @@ export interface MdgpsConfig extends PolicyGpsSettings {
   type: 'mdgps';
   /** Previous-cost estimate of the step-size rule: `'laplace'` (default) or `'mc'`. */
   stepRule?: 'laplace' | 'mc';
+  /**
+   * The step-size rule while pretraining against `policy.pretrainNetwork` (default:
+   * `stepRule`). Only with a pretraining network: trajectory-only pretraining has its own rule.
+   */
+  pretrainStepRule?: 'laplace' | 'mc';
 }
 
 /** Algorithm configuration. */
@@ -492,6 +498,7 @@ const algorithm: Check<AlgorithmConfig> = (v, path) => {
       type: literal('mdgps'),
       ...policyGpsFields,
       stepRule: opt(literal('laplace', 'mc')),
+      pretrainStepRule: opt(literal('laplace', 'mc')),
     }) as Check<AlgorithmConfig>,
   })(v, path);
   if (a.minStepMult > a.maxStepMult) {
@@ -625,6 +632,17 @@ export function validateExperiment(value: unknown, path = 'experiment'): Experim
     );
   }
   if (e.policy) checkPolicy(e, `${path}.policy`);
+  if (
+    e.algorithm.type === 'mdgps' &&
+    e.algorithm.pretrainStepRule !== undefined &&
+    !e.policy?.pretrainNetwork
+  ) {
+    fail(
+      `${path}.algorithm.pretrainStepRule`,
+      'no pretrainStepRule without policy.pretrainNetwork (trajectory-only pretraining has its own step rule)',
+      e.algorithm.pretrainStepRule,
+    );
+  }
   return e;
 }
 

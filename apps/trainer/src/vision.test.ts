@@ -155,6 +155,15 @@ describe('visuomotor experiment schema', () => {
     expect(message(e7)).toMatch(
       /^experiment\.policy\.pretrainNetwork: expected no pretrainNetwork/,
     );
+    const e7b = clone(base);
+    e7b.algorithm.pretrainStepRule = 'mc';
+    expect(message(e7b)).toMatch(
+      /^experiment\.algorithm\.pretrainStepRule: expected no pretrainStepRule without policy\.pretrainNetwork/,
+    );
+    e7b.policy.pretrainNetwork = { hidden: [8], iterations: 5, batchSize: 8, lr: 1e-3 };
+    expect(() => validateExperiment(e7b)).not.toThrow();
+    e7b.algorithm.pretrainStepRule = 'samples';
+    expect(message(e7b)).toMatch(/^experiment\.algorithm\.pretrainStepRule: expected/);
     const pp = EXPERIMENTS['reacher-vision-mdgps-pose-prediction'];
     const e8 = clone(pp);
     delete e8.policy.posePretraining;
@@ -315,6 +324,24 @@ describe('visuomotor pipeline (tiny end-to-end run)', () => {
     expect(existsSync(join(dir, 'eval-policy-best.json'))).toBe(true);
     // The last iteration is the best one here, so both exports give the same rollouts.
     expect(pb.conditions.map((c) => c.distance)).toEqual(pe.conditions.map((c) => c.distance));
+  }, 120_000);
+
+  it('passes algorithm.pretrainStepRule to the pretraining against the state network', async () => {
+    // Two pretraining iterations only; the second adjusts the step. A run that takes the Monte-
+    // Carlo rule while pretraining must match one that takes it throughout, up to that point.
+    const run = async (name: string, rules: Record<string, string>) => {
+      const e = tiny({ iterations: 2 });
+      e.algorithm = { ...e.algorithm, ...rules } as ExperimentDefinition['algorithm'];
+      const r = await train(e, { out: join(root, name), plots: false });
+      return r.metrics.map((l) => [l.iteration, l.predictedImprovement, l.actualImprovement]);
+    };
+    const split = await run('rule-split', { stepRule: 'laplace', pretrainStepRule: 'mc' });
+    const mc = await run('rule-mc', { stepRule: 'mc' });
+    const laplace = await run('rule-laplace', { stepRule: 'laplace' });
+    expect(split).toHaveLength(4);
+    expect(split[2][2]).not.toBeNull();
+    expect(split).toEqual(mc);
+    expect(split[2][2]).not.toBe(laplace[2][2]);
   }, 120_000);
 
   it('feeds the policy the camera image and joint state with the right shape', async () => {

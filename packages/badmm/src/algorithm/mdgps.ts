@@ -21,6 +21,16 @@ export interface MdgpsOptions extends PolicyGpsOptions {
    * linearisation under the previous dynamics; `'mc'` — the sample mean of the previous costs.
    */
   stepRule?: 'laplace' | 'mc';
+  /**
+   * The step-size rule of the pretraining phase against `pretrainOptimizer` (the small
+   * state-based network). Default: `stepRule`. With `'laplace'`, the estimate of the realised
+   * improvement comes from the state network's linearisation; while that network still lags
+   * behind the controllers (early in pretraining, before it fits them), the estimate shows
+   * almost no improvement, the one step multiplier falls to its floor and the controllers stall
+   * next to the network. `'mc'` measures the improvement by the samples' costs instead.
+   * Not used by trajectory-only pretraining (no `pretrainOptimizer`), which has its own rule.
+   */
+  pretrainStepRule?: 'laplace' | 'mc';
   /** ω of the maximum-entropy C-step (reference `max_ent_traj`). Default 0. */
   maxEntTraj?: number;
   /**
@@ -49,6 +59,7 @@ export interface MdgpsOptions extends PolicyGpsOptions {
  */
 export class MdgpsAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
   private readonly stepRule: 'laplace' | 'mc';
+  private readonly pretrainStepRule: 'laplace' | 'mc';
   private readonly maxEntTraj: number;
   private readonly measure: boolean;
 
@@ -57,6 +68,14 @@ export class MdgpsAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
     this.stepRule = options.stepRule ?? 'laplace';
     if (this.stepRule !== 'laplace' && this.stepRule !== 'mc') {
       throw new InvalidArgumentError('stepRule', '"laplace" or "mc"', this.stepRule);
+    }
+    this.pretrainStepRule = options.pretrainStepRule ?? this.stepRule;
+    if (this.pretrainStepRule !== 'laplace' && this.pretrainStepRule !== 'mc') {
+      throw new InvalidArgumentError(
+        'pretrainStepRule',
+        '"laplace" or "mc"',
+        this.pretrainStepRule,
+      );
     }
     this.maxEntTraj = options.maxEntTraj ?? 0;
     this.measure = options.measurePolicyKl ?? true;
@@ -159,6 +178,7 @@ export class MdgpsAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
    * prevLaplace = L(π̄_prev, prev), prevPredicted = L(p_new,prev, prev),
    * curLaplace = L(π̄_cur, cur); `'laplace'`: predicted = prevLaplace − prevPredicted,
    * actual = prevLaplace − curLaplace; `'mc'`: the same from the previous sample mean cost.
+   * The rule is `pretrainStepRule` in the pretraining phase, else `stepRule`.
    */
   private improvement(data: ConditionData[]): [number, number] {
     const M = this.conditions;
@@ -181,8 +201,9 @@ export class MdgpsAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
       curMc[m] = data[m].mcCost;
     }
     const mean = (a: Float64Array) => npSum(a) / a.length;
-    const from = this.stepRule === 'laplace' ? mean(prevLaplace) : mean(prevMc);
-    const cur = this.stepRule === 'laplace' ? mean(curLaplace) : mean(curMc);
+    const rule = this.phase() === 'pretrain' ? this.pretrainStepRule : this.stepRule;
+    const from = rule === 'laplace' ? mean(prevLaplace) : mean(prevMc);
+    const cur = rule === 'laplace' ? mean(curLaplace) : mean(curMc);
     return [from - mean(prevPredicted), from - cur];
   }
 

@@ -12,7 +12,7 @@ import {
   LinearPolicyOptimizer,
   rollout,
 } from './policy-gps.test-helper.js';
-import type { PolicyGpsBase } from './policy-gps-base.js';
+import type { PolicyGpsBase, PolicyGpsIterationRecord } from './policy-gps-base.js';
 
 const T = 20;
 const N = 5;
@@ -263,6 +263,42 @@ describe('MdgpsAlgorithm', () => {
     const recs = run(alg, 6);
     expect(alg.sampleWithPolicy()).toBe(true);
     expect(sumCost(recs[5])).toBeLessThan(0.4 * sumCost(recs[0]));
+  });
+
+  it('uses pretrainStepRule against the state network, then stepRule', () => {
+    const pretrained = (extra: Partial<MdgpsOptions>) => {
+      const alg = mdgps(new LinearPolicyOptimizer(T, dO), {
+        pretrainIterations: 3,
+        pretrainOptimizer: new LinearPolicyOptimizer(T, dX, 1e-6, true),
+        ...extra,
+      });
+      return run(alg, 6);
+    };
+    const improvements = (recs: PolicyGpsIterationRecord[], from: number, to: number) =>
+      recs
+        .slice(from, to)
+        .map((r) => [
+          r.phase,
+          r.conditions[0].predictedImprovement,
+          r.conditions[0].actualImprovement,
+        ]);
+    const split = pretrained({ pretrainStepRule: 'mc', stepRule: 'laplace' });
+    const allMc = pretrained({ stepRule: 'mc' });
+    const allLaplace = pretrained({ stepRule: 'laplace' });
+    // pretraining: the Monte-Carlo rule, exactly as a run that uses it throughout
+    expect(improvements(split, 0, 3)).toEqual(improvements(allMc, 0, 3));
+    expect(split[1].conditions[0].actualImprovement).not.toBe(
+      allLaplace[1].conditions[0].actualImprovement,
+    );
+    // policy phase: the Laplace rule. Both runs are identical up to the switch iteration (3,
+    // which adjusts no step); at iteration 4 only the rule differs.
+    expect(improvements(split, 3, 4)).toEqual(improvements(allMc, 3, 4));
+    expect(split[4].phase).toBe('policy');
+    expect(split[4].conditions[0].actualImprovement).not.toBeNull();
+    expect(split[4].conditions[0].actualImprovement).not.toBe(
+      allMc[4].conditions[0].actualImprovement,
+    );
+    expect(() => pretrained({ pretrainStepRule: 'exact' as 'mc' })).toThrow(/pretrainStepRule/);
   });
 
   it('resumes from getState/setState bit for bit and rejects bad input', () => {

@@ -27,9 +27,10 @@ const SIM_NETWORK = {
  *   regression through the feature points (lr 1e-3, batch 25; the Table 3 runs used 1000 steps).
  * - Stage 3 (`algorithm.pretrainIterations`): 12 trajectory-only GPS iterations (as in
  *   `peg2d-mdgps`). The paper's small full-state network during those iterations is available
- *   as `pretrainNetwork` (e.g. `{ hidden: [40], iterations: 200, batchSize: 25, lr: 1e-3 }`),
- *   but in our run it pulled the initial controllers away from the targets (MDGPS against an
- *   untrained network; docs/results-visuomotor.md), so it is off here.
+ *   as `pretrainNetwork` (with `algorithm.pretrainStepRule: 'mc'`), but it is off here: MDGPS
+ *   holds the controllers near that network, and on the 22-target task (seeds 0 and 1) they
+ *   reached the CNN phase 6 cm from the targets instead of 2 cm, and the final policies reached
+ *   1 of 22 training targets instead of 13-14 (docs/results-visuomotor.md).
  * - Stage 4: per policy update, 4000 steps on the fully connected layers alone (on cached
  *   feature points: seconds), then 100 steps through the whole network (batch 25, lr 1e-3, no
  *   weight decay), about a minute per update on one core. The many head-only steps matter: the

@@ -28,7 +28,8 @@ export interface MdgpsOptions extends PolicyGpsOptions {
    * behind the controllers (early in pretraining, before it fits them), the estimate shows
    * almost no improvement, the one step multiplier falls to its floor and the controllers stall
    * next to the network. `'mc'` measures the improvement by the samples' costs instead.
-   * Not used by trajectory-only pretraining (no `pretrainOptimizer`), which has its own rule.
+   * Only with `pretrainOptimizer` (trajectory-only pretraining has its own rule; setting it
+   * without one throws).
    */
   pretrainStepRule?: 'laplace' | 'mc';
   /** ω of the maximum-entropy C-step (reference `max_ent_traj`). Default 0. */
@@ -75,6 +76,13 @@ export class MdgpsAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
         'pretrainStepRule',
         '"laplace" or "mc"',
         this.pretrainStepRule,
+      );
+    }
+    if (options.pretrainStepRule !== undefined && !options.pretrainOptimizer) {
+      throw new InvalidArgumentError(
+        'pretrainStepRule',
+        'no pretrainStepRule without pretrainOptimizer (trajectory-only pretraining has its own step rule)',
+        options.pretrainStepRule,
       );
     }
     this.maxEntTraj = options.maxEntTraj ?? 0;

@@ -299,6 +299,9 @@ describe('MdgpsAlgorithm', () => {
       allMc[4].conditions[0].actualImprovement,
     );
     expect(() => pretrained({ pretrainStepRule: 'exact' as 'mc' })).toThrow(/pretrainStepRule/);
+    expect(() =>
+      mdgps(new LinearPolicyOptimizer(T, dO), { pretrainIterations: 3, pretrainStepRule: 'mc' }),
+    ).toThrow(/pretrainStepRule: expected no pretrainStepRule without pretrainOptimizer/);
   });
 
   it('resumes from getState/setState bit for bit and rejects bad input', () => {

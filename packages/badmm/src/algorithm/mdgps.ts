@@ -41,6 +41,14 @@ export interface MdgpsOptions extends PolicyGpsOptions {
   measurePolicyKl?: boolean;
 }
 
+/** `value` if it is a step rule, else an {@link InvalidArgumentError} naming `field`. */
+function checkStepRule(field: string, value: unknown): 'laplace' | 'mc' {
+  if (value !== 'laplace' && value !== 'mc') {
+    throw new InvalidArgumentError(field, '"laplace" or "mc"', value);
+  }
+  return value;
+}
+
 /**
  * Mirror-descent guided policy search (Montgomery & Levine 2016, the authors' later
  * simplification of BADMM; reference `AlgorithmMDGPS`). Per iteration:
@@ -66,18 +74,11 @@ export class MdgpsAlgorithm extends PolicyGpsBase implements GpsAlgorithm {
 
   constructor(options: MdgpsOptions) {
     super(options);
-    this.stepRule = options.stepRule ?? 'laplace';
-    if (this.stepRule !== 'laplace' && this.stepRule !== 'mc') {
-      throw new InvalidArgumentError('stepRule', '"laplace" or "mc"', this.stepRule);
-    }
-    this.pretrainStepRule = options.pretrainStepRule ?? this.stepRule;
-    if (this.pretrainStepRule !== 'laplace' && this.pretrainStepRule !== 'mc') {
-      throw new InvalidArgumentError(
-        'pretrainStepRule',
-        '"laplace" or "mc"',
-        this.pretrainStepRule,
-      );
-    }
+    this.stepRule = checkStepRule('stepRule', options.stepRule ?? 'laplace');
+    this.pretrainStepRule = checkStepRule(
+      'pretrainStepRule',
+      options.pretrainStepRule ?? this.stepRule,
+    );
     if (options.pretrainStepRule !== undefined && !options.pretrainOptimizer) {
       throw new InvalidArgumentError(
         'pretrainStepRule',

@@ -298,7 +298,12 @@ describe('MdgpsAlgorithm', () => {
     expect(split[4].conditions[0].actualImprovement).not.toBe(
       allMc[4].conditions[0].actualImprovement,
     );
-    expect(() => pretrained({ pretrainStepRule: 'exact' as 'mc' })).toThrow(/pretrainStepRule/);
+    expect(() => pretrained({ pretrainStepRule: 'exact' as 'mc' })).toThrow(
+      /pretrainStepRule: expected "laplace" or "mc", got/,
+    );
+    expect(() => mdgps(new LinearPolicyOptimizer(T, dO), { stepRule: 'exact' as 'mc' })).toThrow(
+      /^stepRule: expected "laplace" or "mc", got/,
+    );
     expect(() =>
       mdgps(new LinearPolicyOptimizer(T, dO), { pretrainIterations: 3, pretrainStepRule: 'mc' }),
     ).toThrow(/pretrainStepRule: expected no pretrainStepRule without pretrainOptimizer/);

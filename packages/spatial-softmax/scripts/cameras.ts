@@ -5,12 +5,20 @@
 import type { VisionTaskName } from '@visuomotor/mujoco-agent';
 
 /** Camera centre (x, y), height above the target plane (m), vertical field of view (deg). */
-export const CAMERAS: Record<
-  VisionTaskName,
-  { cx: number; cy: number; depth: number; fovy: number }
-> = {
-  'reacher-vision': { cx: 0, cy: 0, depth: 0.6 - 0.002, fovy: 45 },
-  'reacher-vision-clutter': { cx: 0, cy: 0, depth: 0.6 - 0.002, fovy: 45 },
+interface Camera {
+  cx: number;
+  cy: number;
+  depth: number;
+  fovy: number;
+}
+
+/** The reacher's overhead camera; its clutter variant is the same scene and camera. */
+const REACHER_CAMERA: Camera = { cx: 0, cy: 0, depth: 0.6 - 0.002, fovy: 45 };
+
+/** The camera of each vision task. */
+export const CAMERAS: Record<VisionTaskName, Camera> = {
+  'reacher-vision': REACHER_CAMERA,
+  'reacher-vision-clutter': REACHER_CAMERA,
   'peg2d-vision': { cx: 0.3, cy: -0.2, depth: 1.45, fovy: 45 },
 };
 

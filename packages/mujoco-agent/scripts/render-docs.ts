@@ -1,6 +1,7 @@
 /**
  * Render the README pictures with the package's own ray-cast renderer:
- *   pnpm --filter @visuomotor/mujoco-agent exec tsx --conditions=@visuomotor/source scripts/render-docs.ts
+ *   pnpm --filter @visuomotor/mujoco-agent exec tsx --conditions=@visuomotor/source scripts/render-docs.ts [TASK...]
+ * (all tasks without arguments).
  * For each task: a strip of the training conditions' initial states (`docs/<task>.png`), and a
  * strip + GIF of a rollout of a Jacobian-transpose controller that drives the end-effector
  * points to their targets (`docs/<task>-rollout.png`, `docs/<task>-rollout.gif`).
@@ -29,6 +30,7 @@ const gains: Record<TaskName, [number, number]> = {
   pointmass: [20, 2],
   reacher: [2, 0.02],
   peg2d: [60, 2],
+  'peg2d-plate': [60, 2],
   peg3d: [300, 10],
   swimmer: [0, 0],
   'reacher-vision': [2, 0.02],
@@ -37,7 +39,14 @@ const gains: Record<TaskName, [number, number]> = {
   'peg2d-vision': [60, 2],
 };
 
-for (const name of Object.keys(TASKS) as TaskName[]) {
+const all = Object.keys(TASKS) as TaskName[];
+const asked = process.argv.slice(2);
+for (const t of asked) {
+  if (!(all as string[]).includes(t)) {
+    throw new Error(`render-docs: unknown task "${t}" (expected one of ${all.join(', ')})`);
+  }
+}
+for (const name of asked.length > 0 ? (asked as TaskName[]) : all) {
   const conditions =
     name === 'reacher-vision-clutter'
       ? randomVisionConditions(VISION_TASKS[name], 6, 1, {

@@ -332,6 +332,73 @@ describe('Jacobians', () => {
 });
 
 describe('task design', () => {
+  /**
+   * Push the peg tip towards -y (the slot's depth) by Jacobian-transpose forces, from the
+   * start pose, whose tip is 16 cm to the right of condition 0's slot; return the lowest tip y
+   * (stopping once it is past the slot's depth) and the tip's final x.
+   */
+  function pushDown(task: 'peg2d' | 'peg2d-plate'): { minTipY: number; tipX: number } {
+    const a = new MujocoAgent(engine, { task, T: 2 });
+    try {
+      const sim = a.sim;
+      const n = a.dQ;
+      sim.reset(0);
+      const u = new Float64Array(n);
+      let minTipY = Number.POSITIVE_INFINITY;
+      for (let t = 0; t < 150; t++) {
+        // Force on the tip (point 1): 20 N towards -y, damped in x; plus joint damping.
+        const vx = sim.eeVel[3];
+        const vy = sim.eeVel[4];
+        const fx = -5 * vx;
+        const fy = -20 - 2 * vy;
+        for (let j = 0; j < n; j++) {
+          u[j] = sim.eeJac[3 * n + j] * fx + sim.eeJac[4 * n + j] * fy - 0.2 * sim.data.qvel[j];
+        }
+        sim.step(u, t);
+        minTipY = Math.min(minTipY, sim.ee[4]);
+        // Past the slot's depth (free peg2d): stop while the tip is still beside the slot.
+        if (minTipY < -0.5) break;
+      }
+      return { minTipY, tipX: sim.ee[3] };
+    } finally {
+      a.dispose();
+    }
+  }
+
+  it('peg2d-plate: a peg that misses the slot lands on the plate; in peg2d it passes by', () => {
+    const plate = pushDown('peg2d-plate');
+    const free = pushDown('peg2d');
+    // The slot of condition 0 spans x 0.325-0.475 with its walls; the tip stays right of it.
+    expect(plate.tipX).toBeGreaterThan(0.5);
+    expect(free.tipX).toBeGreaterThan(0.5);
+    // The plate's face is at y = -0.44 and the peg's radius 2 cm: the tip site stops about
+    // 2 cm above it (slightly less if the peg tilts), however hard it is pushed.
+    expect(plate.minTipY).toBeGreaterThan(-0.445);
+    expect(plate.minTipY).toBeLessThan(-0.4);
+    // Without the plate the same push takes the tip past the slot's depth.
+    expect(free.minTipY).toBeLessThan(-0.5);
+  });
+
+  it("peg2d-plate keeps peg2d's conditions, cost targets and slot opening", () => {
+    expect(TASKS['peg2d-plate'].train).toEqual(TASKS.peg2d.train);
+    expect(TASKS['peg2d-plate'].test).toEqual(TASKS.peg2d.test);
+    const walls = (xml: string) =>
+      [...xml.matchAll(/name="slot_(left|right)" type="box" pos="(\S+) /g)].map((m) => +m[2]);
+    const size = (xml: string) =>
+      [...xml.matchAll(/name="slot_(?:left|right)" type="box" pos="[^"]+" size="(\S+) /g)].map(
+        (m) => +m[1],
+      );
+    // Inner faces at x = ±0.035 in both: centre ∓ half-length.
+    for (const name of ['peg2d', 'peg2d-plate'] as const) {
+      const [l, r] = walls(TASKS[name].xml);
+      const [hl, hr] = size(TASKS[name].xml);
+      expect(l + hl).toBeCloseTo(-0.035, 12);
+      expect(r - hr).toBeCloseTo(0.035, 12);
+    }
+    expect(size(TASKS['peg2d-plate'].xml)).toEqual([0.4, 0.4]);
+    expect(size(TASKS.peg2d.xml)).toEqual([0.02, 0.02]);
+  });
+
   for (const name of ['peg3d', 'peg2d', 'reacher'] as const) {
     it(`${name}: every condition's ee target is reachable within the joint limits`, () => {
       const a = new MujocoAgent(engine, { task: name, conditions: 'all', T: 2 });

@@ -58,6 +58,7 @@ export type { TaskCamera, TaskCondition, TaskSpec } from './task.js';
 export {
   CLUTTER_VARIANTS,
   peg2d,
+  peg2dPlate,
   peg2dVision,
   peg2dVisionTask,
   peg3d,

@@ -1,5 +1,5 @@
 import type { TaskSpec } from '../task.js';
-import { peg2d } from './peg2d.js';
+import { peg2d, peg2dPlate } from './peg2d.js';
 import { peg2dVision, peg2dVisionTask } from './peg2d-vision.js';
 import { peg3d } from './peg3d.js';
 import { pointmass } from './pointmass.js';
@@ -25,6 +25,7 @@ export {
 } from './vision.js';
 export {
   peg2d,
+  peg2dPlate,
   peg2dVision,
   peg2dVisionTask,
   peg3d,
@@ -43,6 +44,7 @@ export type TaskName =
   | 'pointmass'
   | 'reacher'
   | 'peg2d'
+  | 'peg2d-plate'
   | 'peg3d'
   | 'swimmer'
   | 'reacher-vision'
@@ -58,6 +60,7 @@ export const TASKS: Readonly<Record<TaskName, TaskSpec>> = {
   pointmass,
   reacher,
   peg2d,
+  'peg2d-plate': peg2dPlate,
   peg3d,
   swimmer,
   'reacher-vision': reacherVision,

@@ -14,6 +14,12 @@ export interface Peg2dScene {
   floor: string;
   slotRgba: string;
   pegRgba: string;
+  /**
+   * Half-length (m) of each side wall of the slot along x (default 0.02: two 4 cm walls around
+   * a 7 cm opening). A longer wall makes a plate flush with the opening, so that a peg that
+   * misses the slot rests on the plate and can slide into it (`peg2d-plate`).
+   */
+  wallHalfLength?: number;
 }
 
 /**
@@ -21,6 +27,10 @@ export interface Peg2dScene {
  * differs between the tasks built on it.
  */
 export function peg2dXml(o: Peg2dScene): string {
+  const w = o.wallHalfLength ?? 0.02;
+  // Inner faces of the side walls at x = ±0.035 (inner width 7 cm).
+  const wx = String(+(0.035 + w).toFixed(6));
+  const ws = String(+w.toFixed(6));
   return `<mujoco model="${o.model}">
   <compiler angle="radian"/>
   <size memory="1M"/>
@@ -34,8 +44,8 @@ export function peg2dXml(o: Peg2dScene): string {
     <geom name="floor" type="plane" pos="${o.floor}" size="0.9 0.9 0.01" rgba="0.85 0.85 0.8 1"/>
     <geom name="base" type="cylinder" pos="0 0 -0.03" size="0.05 0.02" rgba="0.3 0.3 0.3 1"/>
     <body name="slot" mocap="true" pos="0.5 -0.45 0">
-      <geom name="slot_left" type="box" pos="-0.055 -0.05 0" size="0.02 0.06 0.04" rgba="${o.slotRgba}" contype="1" conaffinity="1"/>
-      <geom name="slot_right" type="box" pos="0.055 -0.05 0" size="0.02 0.06 0.04" rgba="${o.slotRgba}" contype="1" conaffinity="1"/>
+      <geom name="slot_left" type="box" pos="-${wx} -0.05 0" size="${ws} 0.06 0.04" rgba="${o.slotRgba}" contype="1" conaffinity="1"/>
+      <geom name="slot_right" type="box" pos="${wx} -0.05 0" size="${ws} 0.06 0.04" rgba="${o.slotRgba}" contype="1" conaffinity="1"/>
       <geom name="slot_bottom" type="box" pos="0 -0.13 0" size="0.075 0.02 0.04" rgba="${o.slotRgba}" contype="1" conaffinity="1"/>
     </body>
     <body name="link1" pos="0 0 0">
@@ -81,6 +91,9 @@ function cond(sx: number): TaskCondition {
   };
 }
 
+const TRAIN_X = [0.4, 0.4667, 0.5333, 0.6];
+const TEST_X = [0.4333, 0.5, 0.5667];
+
 /** A planar 3-link arm inserting a peg into a slot whose position varies over 20 cm. */
 export const peg2d: TaskSpec = {
   name: 'peg2d',
@@ -90,9 +103,31 @@ export const peg2d: TaskSpec = {
   substeps: 5,
   torqueLimits: [8, 6, 3],
   eeSites: ['peg_base', 'peg_tip'],
-  train: [cond(0.4), cond(0.4667), cond(0.5333), cond(0.6)],
-  test: [cond(0.4333), cond(0.5), cond(0.5667)],
+  train: TRAIN_X.map(cond),
+  test: TEST_X.map(cond),
   camera: { name: 'top', width: 64, height: 64 },
   maxJointSpeed: 100,
   obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES', 'END_EFFECTOR_POINTS'],
+};
+
+/**
+ * `peg2d` with the slot in a plate: each side wall of the slot extends 0.4 m along x, flush
+ * with the slot's opening (face at y = -0.44 m). A peg that misses the
+ * slot lands on the plate instead of passing beside the slot, so contact tells a blind policy
+ * where it is, and sliding along the plate leads into the slot: the hole-in-a-surface geometry
+ * of the paper's peg insertion, where `peg2d`'s free-standing slot gives no such cue.
+ * Arm, slots, conditions and cost are `peg2d`'s.
+ */
+export const peg2dPlate: TaskSpec = {
+  ...peg2d,
+  name: 'peg2d-plate',
+  description: 'peg2d with the slot set in a plate, so a missed peg lands on the plate',
+  xml: peg2dXml({
+    model: 'peg2d-plate',
+    camera: '0.35 -0.15 1.6',
+    floor: '0.35 -0.1 -0.05',
+    slotRgba: '0.35 0.35 0.4 1',
+    pegRgba: '0.95 0.6 0.2 1',
+    wallHalfLength: 0.4,
+  }),
 };

@@ -379,6 +379,64 @@ describe('task design', () => {
     expect(free.minTipY).toBeLessThan(-0.5);
   });
 
+  /**
+   * A blind feedback law on the world peg points (functions of the joint angles alone, never
+   * of the slot): move right of every slot (x 0.66) and down; once the tip is at the plate's
+   * height, press down (3 N) and slide left at 8 cm/s; always hold the peg upright. Returns,
+   * per condition (train and test), whether both peg points end within 5 cm of their targets.
+   */
+  function blindSearch(task: 'peg2d' | 'peg2d-plate'): boolean[] {
+    const a = new MujocoAgent(engine, { task, conditions: 'all', T: 100 });
+    try {
+      const { sim, dQ: n } = a;
+      const policy = callbackPolicy(a.dU, (_x, _o, _t, _n, u) => {
+        const [bx, by, , tx, ty] = sim.ee;
+        const tvx = sim.eeVel[3];
+        const tvy = sim.eeVel[4];
+        let fx: number;
+        let fy: number;
+        if (ty > -0.405) {
+          fx = 40 * (0.66 - tx) - 8 * tvx;
+          fy = tx < 0.645 ? 40 * (-0.38 - ty) - 8 * tvy : -4 - 4 * tvy;
+        } else {
+          fx = -1.5 + 4 * (-0.08 - tvx);
+          fy = -3 - 2 * tvy;
+        }
+        const gx = 60 * (tx - bx) - 4 * sim.eeVel[0];
+        const gy = 60 * (ty + 0.2 - by) - 4 * sim.eeVel[1];
+        for (let j = 0; j < n; j++) {
+          u[j] =
+            sim.eeJac[3 * n + j] * fx +
+            sim.eeJac[4 * n + j] * fy +
+            sim.eeJac[j] * gx +
+            sim.eeJac[n + j] * gy -
+            0.3 * sim.data.qvel[j];
+        }
+      });
+      const solved: boolean[] = [];
+      for (let c = 0; c < a.conditions; c++) {
+        a.sampleSync(policy, c, { seed: 0, noiseScale: 0, recordImages: false });
+        const e = sim.eeTarget;
+        const d0 = Math.hypot(sim.ee[0] - e[0], sim.ee[1] - e[1]);
+        const d1 = Math.hypot(sim.ee[3] - e[3], sim.ee[4] - e[4]);
+        solved.push(Math.max(d0, d1) < 0.05);
+      }
+      return solved;
+    } finally {
+      a.dispose();
+    }
+  }
+
+  it('peg2d-plate: one blind motion (land, slide along the plate) finds most slots; not in peg2d', () => {
+    const plate = blindSearch('peg2d-plate');
+    const free = blindSearch('peg2d');
+    expect(plate).toHaveLength(7);
+    // Measured: every slot but the leftmost train slot, where the tilted peg jams at the rim.
+    expect(plate.filter(Boolean).length).toBeGreaterThanOrEqual(6);
+    // peg2d: the same law only enters the slots the peg happens to land in (x 0.57-0.6).
+    expect(free.filter(Boolean).length).toBeLessThanOrEqual(2);
+  });
+
   it("peg2d-plate keeps peg2d's conditions, cost targets and slot opening", () => {
     expect(TASKS['peg2d-plate'].train).toEqual(TASKS.peg2d.train);
     expect(TASKS['peg2d-plate'].test).toEqual(TASKS.peg2d.test);

@@ -1,0 +1,8 @@
+import { peg2dBadmm } from '../../../../apps/trainer/src/experiments/policy.ts';
+export default {
+  ...peg2dBadmm,
+  name: 'peg2d-plate-badmm-nu03-it20',
+  task: { ...peg2dBadmm.task, name: 'peg2d-plate' },
+  iterations: 20,
+  algorithm: { ...peg2dBadmm.algorithm, initNu: 0.03 },
+};

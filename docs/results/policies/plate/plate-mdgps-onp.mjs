@@ -1,0 +1,7 @@
+import { peg2dMdgps } from '../../../../apps/trainer/src/experiments/policy.ts';
+export default {
+  ...peg2dMdgps,
+  name: 'peg2d-plate-mdgps-onpolicy',
+  task: { ...peg2dMdgps.task, name: 'peg2d-plate' },
+  algorithm: { ...peg2dMdgps.algorithm, sampleOnPolicy: true },
+};

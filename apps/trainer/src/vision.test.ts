@@ -79,13 +79,19 @@ describe('visuomotor experiment schema', () => {
         e.conditions,
       );
       expect(e.task).toEqual(base.task);
-      // 2000 pose-pretraining steps instead of 800; end to end also moves the convolutions at
-      // a tenth of the head's rate.
-      const { posePretraining, convLr, ...rest } = e.policy ?? ({} as never);
-      const { posePretraining: basePose, ...baseRest } = base.policy ?? ({} as never);
+      // 2000 pose-pretraining steps instead of 800, fully connected layers of 80 instead of 40;
+      // end to end also moves the convolutions at a tenth of the head's rate.
+      const { posePretraining, convLr, network, ...rest } = e.policy ?? ({} as never);
+      const {
+        posePretraining: basePose,
+        network: baseNetwork,
+        ...baseRest
+      } = base.policy ?? ({} as never);
       expect(rest).toEqual(baseRest);
       expect(posePretraining).toEqual({ ...basePose, steps: 2000 });
       expect(convLr).toBe(n.endsWith('-ee') ? 1e-4 : undefined);
+      expect(baseNetwork).toMatchObject({ type: 'visuomotor-cnn', hidden: [40, 40] });
+      expect(network).toEqual({ ...baseNetwork, hidden: [80, 80] });
     }
     // The three methods of the 22-target spatial test share stages 1-2 (one pose cache).
     const pose22 = EXPERIMENTS['reacher-vision-mdgps-22-ee'].policy?.posePretraining;

@@ -1,4 +1,4 @@
-import { findBlock, zeroController } from '@visuomotor/contracts';
+import { findBlock, InvalidArgumentError, zeroController } from '@visuomotor/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MujocoAgent } from './agent.js';
 import { type Engine, loadEngine } from './engine.js';
@@ -6,6 +6,7 @@ import { ModelLoadError, SimulationError, TaskConfigError } from './errors.js';
 import { callbackPolicy, LinearGaussianPolicy, zeroPolicy } from './policy.js';
 import type { TaskSpec } from './task.js';
 import { pointmass, TASKS, type TaskName } from './tasks/index.js';
+import { peg2dXml } from './tasks/peg2d.js';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -455,6 +456,12 @@ describe('task design', () => {
     }
     expect(size(TASKS['peg2d-plate'].xml)).toEqual([0.4, 0.4]);
     expect(size(TASKS.peg2d.xml)).toEqual([0.02, 0.02]);
+    // A wall length that is not a positive number is an error naming the field.
+    const scene = { model: 'm', camera: '0 0 1', floor: '0 0 0', slotRgba: '', pegRgba: '' };
+    for (const bad of [0, -0.1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => peg2dXml({ ...scene, wallHalfLength: bad })).toThrow(InvalidArgumentError);
+      expect(() => peg2dXml({ ...scene, wallHalfLength: bad })).toThrow(/wallHalfLength/);
+    }
   });
 
   for (const name of ['peg3d', 'peg2d', 'reacher'] as const) {

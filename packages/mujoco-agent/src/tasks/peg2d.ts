@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@visuomotor/contracts';
 import type { TaskCondition, TaskSpec } from '../task.js';
 
 /*
@@ -28,6 +29,9 @@ export interface Peg2dScene {
  */
 export function peg2dXml(o: Peg2dScene): string {
   const w = o.wallHalfLength ?? 0.02;
+  if (!(Number.isFinite(w) && w > 0)) {
+    throw new InvalidArgumentError('wallHalfLength', 'a positive number of metres', w);
+  }
   // Inner faces of the side walls at x = ±0.035 (inner width 7 cm).
   const wx = String(+(0.035 + w).toFixed(6));
   const ws = String(+w.toFixed(6));
@@ -71,13 +75,16 @@ export function peg2dXml(o: Peg2dScene): string {
 </mujoco>`;
 }
 
-const xml = peg2dXml({
+/** `peg2d`'s scene (also `peg2d-plate`'s, with longer walls). */
+const PEG2D_SCENE: Peg2dScene = {
   model: 'peg2d',
   camera: '0.35 -0.15 1.6',
   floor: '0.35 -0.1 -0.05',
   slotRgba: '0.35 0.35 0.4 1',
   pegRgba: '0.95 0.6 0.2 1',
-});
+};
+
+const xml = peg2dXml(PEG2D_SCENE);
 
 const SLOT_Y = -0.45;
 const Q0 = [0.3, -1.2, -1.0];
@@ -112,22 +119,15 @@ export const peg2d: TaskSpec = {
 
 /**
  * `peg2d` with the slot in a plate: each side wall of the slot extends 0.4 m along x, flush
- * with the slot's opening (face at y = -0.44 m). A peg that misses the
- * slot lands on the plate instead of passing beside the slot, so contact tells a blind policy
- * where it is, and sliding along the plate leads into the slot: the hole-in-a-surface geometry
- * of the paper's peg insertion, where `peg2d`'s free-standing slot gives no such cue.
- * Arm, slots, conditions and cost are `peg2d`'s.
+ * with the slot's opening (face at y = -0.44 m). A peg that misses the slot lands on the plate
+ * instead of passing beside it, so contact tells a blind policy where it is, and sliding along
+ * the plate leads into the slot: the hole-in-a-surface geometry of the paper's peg insertion,
+ * where `peg2d`'s free-standing slot gives no such cue. Arm, slots, conditions and cost are
+ * `peg2d`'s.
  */
 export const peg2dPlate: TaskSpec = {
   ...peg2d,
   name: 'peg2d-plate',
   description: 'peg2d with the slot set in a plate, so a missed peg lands on the plate',
-  xml: peg2dXml({
-    model: 'peg2d-plate',
-    camera: '0.35 -0.15 1.6',
-    floor: '0.35 -0.1 -0.05',
-    slotRgba: '0.35 0.35 0.4 1',
-    pegRgba: '0.95 0.6 0.2 1',
-    wallHalfLength: 0.4,
-  }),
+  xml: peg2dXml({ ...PEG2D_SCENE, model: 'peg2d-plate', wallHalfLength: 0.4 }),
 };

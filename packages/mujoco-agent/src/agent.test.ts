@@ -334,6 +334,32 @@ describe('Jacobians', () => {
 
 describe('task design', () => {
   /**
+   * Joint torques of planar forces on peg2d's two ee points (Jacobian transpose), minus joint
+   * damping, into `u`.
+   *
+   * @param base - `[fx, fy]` on the peg base (point 0)
+   * @param tip - `[fx, fy]` on the peg tip (point 1)
+   */
+  function pointForceTorques(
+    sim: MujocoAgent['sim'],
+    base: readonly [number, number],
+    tip: readonly [number, number],
+    damping: number,
+    u: Float64Array,
+  ): void {
+    const n = sim.dQ;
+    const J = sim.eeJac;
+    for (let j = 0; j < n; j++) {
+      u[j] =
+        J[j] * base[0] +
+        J[n + j] * base[1] +
+        J[3 * n + j] * tip[0] +
+        J[4 * n + j] * tip[1] -
+        damping * sim.data.qvel[j];
+    }
+  }
+
+  /**
    * Push the peg tip towards -y (the slot's depth) by Jacobian-transpose forces, from the
    * start pose, whose tip is 16 cm to the right of condition 0's slot; return the lowest tip y
    * (stopping once it is past the slot's depth) and the tip's final x.
@@ -342,19 +368,13 @@ describe('task design', () => {
     const a = new MujocoAgent(engine, { task, T: 2 });
     try {
       const sim = a.sim;
-      const n = a.dQ;
       sim.reset(0);
-      const u = new Float64Array(n);
+      const u = new Float64Array(a.dQ);
       let minTipY = Number.POSITIVE_INFINITY;
       for (let t = 0; t < 150; t++) {
-        // Force on the tip (point 1): 20 N towards -y, damped in x; plus joint damping.
-        const vx = sim.eeVel[3];
-        const vy = sim.eeVel[4];
-        const fx = -5 * vx;
-        const fy = -20 - 2 * vy;
-        for (let j = 0; j < n; j++) {
-          u[j] = sim.eeJac[3 * n + j] * fx + sim.eeJac[4 * n + j] * fy - 0.2 * sim.data.qvel[j];
-        }
+        // Force on the tip: 20 N towards -y, damped in x; plus joint damping.
+        const tip = [-5 * sim.eeVel[3], -20 - 2 * sim.eeVel[4]] as const;
+        pointForceTorques(sim, [0, 0], tip, 0.2, u);
         sim.step(u, t);
         minTipY = Math.min(minTipY, sim.ee[4]);
         // Past the slot's depth (free peg2d): stop while the tip is still beside the slot.
@@ -389,7 +409,7 @@ describe('task design', () => {
   function blindSearch(task: 'peg2d' | 'peg2d-plate'): boolean[] {
     const a = new MujocoAgent(engine, { task, conditions: 'all', T: 100 });
     try {
-      const { sim, dQ: n } = a;
+      const { sim } = a;
       const policy = callbackPolicy(a.dU, (_x, _o, _t, _n, u) => {
         const [bx, by, , tx, ty] = sim.ee;
         const tvx = sim.eeVel[3];
@@ -403,16 +423,10 @@ describe('task design', () => {
           fx = -1.5 + 4 * (-0.08 - tvx);
           fy = -3 - 2 * tvy;
         }
+        // Upright: the base held 0.2 m above the tip.
         const gx = 60 * (tx - bx) - 4 * sim.eeVel[0];
         const gy = 60 * (ty + 0.2 - by) - 4 * sim.eeVel[1];
-        for (let j = 0; j < n; j++) {
-          u[j] =
-            sim.eeJac[3 * n + j] * fx +
-            sim.eeJac[4 * n + j] * fy +
-            sim.eeJac[j] * gx +
-            sim.eeJac[n + j] * gy -
-            0.3 * sim.data.qvel[j];
-        }
+        pointForceTorques(sim, [gx, gy], [fx, fy], 0.3, u);
       });
       const solved: boolean[] = [];
       for (let c = 0; c < a.conditions; c++) {

@@ -185,15 +185,19 @@ const LONG_POSE_PRETRAINING: PosePretrainingConfig = {
 };
 
 /**
- * Fully connected layers of the 22-target image policies: two of 80 units instead of 40. With
- * 40 the head underfits 22 targets: over seeds 0-3, its head-only regression ended with a
- * higher loss than the 80-unit head's in 32 of 36 policy updates (median 2.9 times). With 80,
- * over the same seeds, end to end reached 70 of 88 training and 32 of 48 new
- * targets within 2 cm (40 units: 57 and 19), and pose features 63 and 30 (40 units: 47 and
- * 26). An end-to-end run took 26 min of training with two runs sharing the cores, against
- * 19-23 min with 40 units (docs/results-visuomotor.md).
+ * The network of the 22-target image policies: {@link SIM_NETWORK} with two fully connected
+ * layers of 80 units instead of 40. With 40 the head underfits 22 targets: over seeds 0-3, its
+ * head-only regression ended with a higher loss than the 80-unit head's in 32 of 36 policy
+ * updates (median 2.9 times). With 80, over the same seeds, end to end reached 70 of 88
+ * training and 32 of 48 new targets within 2 cm (40 units: 57 and 19), and pose features 63
+ * and 30 (40 units: 47 and 26). An end-to-end run took 26 min of training with two runs sharing
+ * the cores, against 19-23 min with 40 units (docs/results-visuomotor.md).
  */
-const WIDE_HIDDEN = [80, 80];
+const WIDE_NETWORK: VisuomotorNetworkConfig = {
+  type: 'visuomotor-cnn',
+  ...SIM_NETWORK,
+  hidden: [80, 80],
+};
 
 /**
  * {@link reacherVisionMdgps12Ee} on 22 training targets: the task's conditions 0-23 without the
@@ -203,8 +207,8 @@ const WIDE_HIDDEN = [80, 80];
  * {@link LONG_POSE_PRETRAINING}, and the whole-network steps move the convolutions at
  * `convLr` 1e-4, a tenth of the head's rate: at the head's rate they undid the pose
  * pretraining (seeds 0-2: 7 of 36 new targets and 30 of 66 training targets within 2 cm,
- * against 12 and 40 with `convLr` 1e-4). The fully connected layers have {@link WIDE_HIDDEN}
- * units.
+ * against 12 and 40 with `convLr` 1e-4). The network is {@link WIDE_NETWORK} (fully connected
+ * layers of 80 units).
  */
 export const reacherVisionMdgps22Ee: ExperimentDefinition = {
   ...reacherVisionMdgps12Ee,
@@ -217,7 +221,7 @@ export const reacherVisionMdgps22Ee: ExperimentDefinition = {
   },
   policy: {
     ...(reacherVisionMdgps12Ee.policy as PolicyConfig),
-    network: { type: 'visuomotor-cnn', ...SIM_NETWORK, hidden: WIDE_HIDDEN },
+    network: WIDE_NETWORK,
     convLr: 1e-4,
     posePretraining: LONG_POSE_PRETRAINING,
   },
@@ -231,7 +235,7 @@ export const reacherVisionMdgps22EePoseFeatures: ExperimentDefinition = {
     'reacher-vision-mdgps-22-ee, Figure 9 baseline: conv layers frozen after pose pretraining',
   policy: {
     ...(reacherVisionMdgps12EePoseFeatures.policy as PolicyConfig),
-    network: { type: 'visuomotor-cnn', ...SIM_NETWORK, hidden: WIDE_HIDDEN },
+    network: WIDE_NETWORK,
     posePretraining: LONG_POSE_PRETRAINING,
   },
 };

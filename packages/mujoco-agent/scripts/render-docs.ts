@@ -31,6 +31,7 @@ const gains: Record<TaskName, [number, number]> = {
   reacher: [2, 0.02],
   peg2d: [60, 2],
   'peg2d-plate': [60, 2],
+  'peg2d-plate-side': [60, 2],
   peg3d: [300, 10],
   swimmer: [0, 0],
   'reacher-vision': [2, 0.02],

@@ -403,10 +403,14 @@ describe('task design', () => {
   /**
    * A blind feedback law on the world peg points (functions of the joint angles alone, never
    * of the slot): move right of every slot (x 0.66) and down; once the tip is at the plate's
-   * height, press down (3 N) and slide left at 8 cm/s; always hold the peg upright. Returns,
-   * per condition (train and test), whether both peg points end within 5 cm of their targets.
+   * height, press down (3 N) and slide left at 8 cm/s (cancelling the plate's `friction`
+   * coefficient under that press); always hold the peg upright. Returns, per condition (train
+   * and test), whether both peg points end within 5 cm of their targets.
    */
-  function blindSearch(task: 'peg2d' | 'peg2d-plate'): boolean[] {
+  function blindSearch(
+    task: 'peg2d' | 'peg2d-plate' | 'peg2d-plate-side',
+    friction = 0.5,
+  ): boolean[] {
     const a = new MujocoAgent(engine, { task, conditions: 'all', T: 100 });
     try {
       const { sim } = a;
@@ -420,7 +424,8 @@ describe('task design', () => {
           fx = 40 * (0.66 - tx) - 8 * tvx;
           fy = tx < 0.645 ? 40 * (-0.38 - ty) - 8 * tvy : -4 - 4 * tvy;
         } else {
-          fx = -1.5 + 4 * (-0.08 - tvx);
+          // The plate's friction under the 3 N press, cancelled; then 8 cm/s to the left.
+          fx = -3 * friction + 4 * (-0.08 - tvx);
           fy = -3 - 2 * tvy;
         }
         // Upright: the base held 0.2 m above the tip.
@@ -452,6 +457,87 @@ describe('task design', () => {
     expect(free.filter(Boolean).length).toBeLessThanOrEqual(2);
   });
 
+  it('peg2d-plate-side: the same blind motion finds the slots from the side start', () => {
+    const side = blindSearch('peg2d-plate-side', 0.1);
+    // 4 training slots, then the 4 held-out ones (the first: x = 0.367, left of the others).
+    expect(side).toHaveLength(8);
+    // Measured: all 4 training slots, and every held-out one but x = 0.367, where the peg,
+    // folded furthest from the arm's base, rests on the rim of the slot's far wall.
+    expect(side.slice(0, 4).every(Boolean)).toBe(true);
+    expect(side.filter(Boolean).length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('peg2d-plate-side starts upright above the plate, right of every slot', () => {
+    const spec = TASKS['peg2d-plate-side'];
+    const a = new MujocoAgent(engine, { task: 'peg2d-plate-side', conditions: 'all', T: 2 });
+    try {
+      const slots = a.conditionList.map((c) => c.mocap?.slot?.[0] ?? Number.NaN);
+      for (let c = 0; c < a.conditions; c++) {
+        a.sim.reset(c);
+        const [bx, by, , tx, ty] = a.sim.ee;
+        expect(tx).toBeCloseTo(0.68, 3);
+        expect(ty).toBeCloseTo(-0.4, 3);
+        // Upright: the base straight above the tip.
+        expect(bx).toBeCloseTo(tx, 3);
+        expect(by - ty).toBeCloseTo(0.2, 3);
+        // The peg (radius 2 cm) clears every slot's opening (inner half-width 3.5 cm) ...
+        for (const sx of slots) expect(tx - 0.02).toBeGreaterThan(sx + 0.035);
+        // ... and the plate's face (y = -0.44).
+        expect(ty - 0.02).toBeGreaterThan(-0.44);
+      }
+      // peg2d's slots and targets; one more held-out slot, left of every training slot.
+      const strip = (cs: typeof spec.train) =>
+        cs.map(({ mocap, eeTarget }) => ({ mocap, eeTarget }));
+      expect(strip(spec.train)).toEqual(strip(TASKS.peg2d.train));
+      expect(strip(spec.test.slice(1))).toEqual(strip(TASKS.peg2d.test));
+      expect(spec.test[0].mocap?.slot?.[0]).toBeLessThan(Math.min(...slots.slice(0, 4)) - 0.03);
+    } finally {
+      a.dispose();
+    }
+  });
+
+  /**
+   * From `peg2d-plate-side`'s start, press the peg onto the plate (3 N at the tip) and push it
+   * left (1 N), holding it upright; return how far the tip moved along x in 1 s.
+   */
+  function pressAndPush(task: 'peg2d-plate' | 'peg2d-plate-side'): number {
+    const a = new MujocoAgent(engine, {
+      task,
+      conditions: TASKS['peg2d-plate-side'].train,
+      T: 2,
+    });
+    try {
+      const sim = a.sim;
+      sim.reset(0);
+      const u = new Float64Array(a.dQ);
+      const x0 = sim.ee[3];
+      for (let t = 0; t < 20; t++) {
+        const [bx, by, , tx, ty] = sim.ee;
+        const gx = 60 * (tx - bx) - 4 * sim.eeVel[0];
+        const gy = 60 * (ty + 0.2 - by) - 4 * sim.eeVel[1];
+        pointForceTorques(sim, [gx, gy], [-1, -3], 0.3, u);
+        sim.step(u, t);
+      }
+      return x0 - sim.ee[3];
+    } finally {
+      a.dispose();
+    }
+  }
+
+  it('peg2d-plate-side: its smooth plate (friction 0.1) lets a pressed peg slide; 0.5 holds it', () => {
+    // Friction 0.1 x 3 N = 0.3 N < 1 N: slides; 0.5 x 3 N = 1.5 N > 1 N: sticks.
+    // Measured: 43 cm and 2 cm (most of it before the peg lands).
+    expect(pressAndPush('peg2d-plate-side')).toBeGreaterThan(0.2);
+    expect(pressAndPush('peg2d-plate')).toBeLessThan(0.03);
+    expect(TASKS['peg2d-plate-side'].xml).toMatch(/friction="0\.1 /);
+    expect(TASKS['peg2d-plate'].xml).toMatch(/friction="0\.5 /);
+    const scene = { model: 'm', camera: '0 0 1', floor: '0 0 0', slotRgba: '', pegRgba: '' };
+    for (const bad of [0, -0.5, Number.NaN]) {
+      expect(() => peg2dXml({ ...scene, friction: bad })).toThrow(InvalidArgumentError);
+      expect(() => peg2dXml({ ...scene, friction: bad })).toThrow(/friction/);
+    }
+  });
+
   it("peg2d-plate keeps peg2d's conditions, cost targets and slot opening", () => {
     expect(TASKS['peg2d-plate'].train).toEqual(TASKS.peg2d.train);
     expect(TASKS['peg2d-plate'].test).toEqual(TASKS.peg2d.test);
@@ -478,7 +564,7 @@ describe('task design', () => {
     }
   });
 
-  for (const name of ['peg3d', 'peg2d', 'reacher'] as const) {
+  for (const name of ['peg3d', 'peg2d', 'peg2d-plate-side', 'reacher'] as const) {
     it(`${name}: every condition's ee target is reachable within the joint limits`, () => {
       const a = new MujocoAgent(engine, { task: name, conditions: 'all', T: 2 });
       try {

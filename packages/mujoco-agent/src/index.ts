@@ -57,10 +57,13 @@ export { Simulator, stateLayoutOf } from './sim.js';
 export type { TaskCamera, TaskCondition, TaskSpec } from './task.js';
 export {
   CLUTTER_VARIANTS,
+  type Peg2dScene,
   peg2d,
   peg2dPlate,
+  peg2dPlateSide,
   peg2dVision,
   peg2dVisionTask,
+  peg2dXml,
   peg3d,
   pointmass,
   type RandomVisionOptions,

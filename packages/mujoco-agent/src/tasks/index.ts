@@ -1,5 +1,5 @@
 import type { TaskSpec } from '../task.js';
-import { peg2d, peg2dPlate } from './peg2d.js';
+import { peg2d, peg2dPlate, peg2dPlateSide } from './peg2d.js';
 import { peg2dVision, peg2dVisionTask } from './peg2d-vision.js';
 import { peg3d } from './peg3d.js';
 import { pointmass } from './pointmass.js';
@@ -14,6 +14,7 @@ import {
 import { swimmer } from './swimmer.js';
 import type { VisionTask } from './vision.js';
 
+export { type Peg2dScene, peg2dXml } from './peg2d.js';
 export { SWIMMER_TARGET_SPEED } from './swimmer.js';
 export {
   type RandomVisionOptions,
@@ -26,6 +27,7 @@ export {
 export {
   peg2d,
   peg2dPlate,
+  peg2dPlateSide,
   peg2dVision,
   peg2dVisionTask,
   peg3d,
@@ -45,6 +47,7 @@ export type TaskName =
   | 'reacher'
   | 'peg2d'
   | 'peg2d-plate'
+  | 'peg2d-plate-side'
   | 'peg3d'
   | 'swimmer'
   | 'reacher-vision'
@@ -61,6 +64,7 @@ export const TASKS: Readonly<Record<TaskName, TaskSpec>> = {
   reacher,
   peg2d,
   'peg2d-plate': peg2dPlate,
+  'peg2d-plate-side': peg2dPlateSide,
   peg3d,
   swimmer,
   'reacher-vision': reacherVision,

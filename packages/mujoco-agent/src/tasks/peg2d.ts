@@ -21,6 +21,12 @@ export interface Peg2dScene {
    * misses the slot rests on the plate and can slide into it (`peg2d-plate`).
    */
   wallHalfLength?: number;
+  /**
+   * Sliding friction coefficient of every geom (default 0.5). MuJoCo takes the larger of the two
+   * geoms' coefficients, so this is the friction of every peg contact. Must be positive: with 0
+   * the contacts of the planar arm lose their tangential damping and its rollouts blow up.
+   */
+  friction?: number;
 }
 
 /**
@@ -33,6 +39,10 @@ export function peg2dXml(o: Peg2dScene): string {
     throw new InvalidArgumentError('wallHalfLength', 'a positive number of metres', w);
   }
   // Inner faces of the side walls at x = ±0.035 (inner width 7 cm).
+  const mu = o.friction ?? 0.5;
+  if (!(Number.isFinite(mu) && mu > 0)) {
+    throw new InvalidArgumentError('friction', 'a positive friction coefficient', mu);
+  }
   const wx = String(+(0.035 + w).toFixed(6));
   const ws = String(+w.toFixed(6));
   return `<mujoco model="${o.model}">
@@ -40,7 +50,7 @@ export function peg2dXml(o: Peg2dScene): string {
   <size memory="1M"/>
   <option timestep="0.01" gravity="0 0 0" integrator="Euler"/>
   <default>
-    <geom contype="0" conaffinity="0" friction="0.5 0.005 0.0001"/>
+    <geom contype="0" conaffinity="0" friction="${+mu.toFixed(6)} 0.005 0.0001"/>
     <joint armature="0.02" damping="0.5"/>
   </default>
   <worldbody>
@@ -89,10 +99,10 @@ const xml = peg2dXml(PEG2D_SCENE);
 const SLOT_Y = -0.45;
 const Q0 = [0.3, -1.2, -1.0];
 
-function cond(sx: number): TaskCondition {
+function cond(sx: number, qpos0: readonly number[] = Q0): TaskCondition {
   // Solved: peg vertical in the slot (pointing -y), tip 1 cm above the slot bottom.
   return {
-    qpos0: Q0,
+    qpos0,
     mocap: { slot: [sx, SLOT_Y, 0] },
     eeTarget: [sx, SLOT_Y + 0.09, 0, sx, SLOT_Y - 0.11, 0],
   };
@@ -110,8 +120,8 @@ export const peg2d: TaskSpec = {
   substeps: 5,
   torqueLimits: [8, 6, 3],
   eeSites: ['peg_base', 'peg_tip'],
-  train: TRAIN_X.map(cond),
-  test: TEST_X.map(cond),
+  train: TRAIN_X.map((x) => cond(x)),
+  test: TEST_X.map((x) => cond(x)),
   camera: { name: 'top', width: 64, height: 64 },
   maxJointSpeed: 100,
   obsSensors: ['JOINT_ANGLES', 'JOINT_VELOCITIES', 'END_EFFECTOR_POINTS'],
@@ -130,4 +140,41 @@ export const peg2dPlate: TaskSpec = {
   name: 'peg2d-plate',
   description: 'peg2d with the slot set in a plate, so a missed peg lands on the plate',
   xml: peg2dXml({ ...PEG2D_SCENE, model: 'peg2d-plate', wallHalfLength: 0.4 }),
+};
+
+/**
+ * `peg2d-plate-side`'s start: the peg upright (pointing -y), its tip at x = 0.68 m, 4 cm above
+ * the plate's face (y = -0.40 m), right of every slot (the rightmost opening ends at
+ * x = 0.635 m). From `peg2d`'s start the tip is at x = 0.566 m, between the third and fourth
+ * training slots, tilted.
+ */
+const Q0_SIDE = [0.1961, -0.9643, -0.8026];
+
+/**
+ * `peg2d-plate-side`'s held-out slots: `peg2d`'s three between the training slots, and one
+ * beyond the leftmost training slot (x = 0.367 m), further along the same slide.
+ */
+const TEST_X_SIDE = [0.3667, ...TEST_X];
+
+/**
+ * `peg2d-plate` started beside the slots, on a smooth plate: the peg upright just above the
+ * plate, right of every slot, and friction 0.1 (peg2d: 0.5). Every slot then lies in one
+ * direction, so one motion (press onto the plate, slide left until the peg drops in) serves
+ * every condition; from `peg2d`'s start, between the slots, the missed slots lie on both sides
+ * of where a blind policy lands. With friction 0.5, a policy that presses the peg onto the plate
+ * as hard as the controllers press it into the slot cannot slide it: it stops on the plate.
+ * Four held-out slots: `peg2d`'s three and one left of every training slot.
+ */
+export const peg2dPlateSide: TaskSpec = {
+  ...peg2dPlate,
+  name: 'peg2d-plate-side',
+  description: 'peg2d-plate started right of every slot, upright above a smooth plate',
+  xml: peg2dXml({
+    ...PEG2D_SCENE,
+    model: 'peg2d-plate-side',
+    wallHalfLength: 0.4,
+    friction: 0.1,
+  }),
+  train: TRAIN_X.map((x) => cond(x, Q0_SIDE)),
+  test: TEST_X_SIDE.map((x) => cond(x, Q0_SIDE)),
 };

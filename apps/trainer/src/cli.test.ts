@@ -108,6 +108,8 @@ describe('visuomotor CLI', () => {
       'swimmer',
       'peg2d-badmm',
       'peg2d-mdgps',
+      'peg2d-plate-side-badmm',
+      'peg2d-plate-side-mdgps',
       'peg3d-badmm',
       'peg3d-mdgps',
       'reacher-vision-mdgps',

@@ -99,7 +99,14 @@ describe('policy experiment schema', () => {
   });
 
   it('keeps the hole out of the built-in policies’ observations', () => {
-    for (const n of ['peg2d-badmm', 'peg2d-mdgps', 'peg3d-badmm', 'peg3d-mdgps']) {
+    for (const n of [
+      'peg2d-badmm',
+      'peg2d-mdgps',
+      'peg2d-plate-side-badmm',
+      'peg2d-plate-side-mdgps',
+      'peg3d-badmm',
+      'peg3d-mdgps',
+    ]) {
       expect(EXPERIMENTS[n].task.options?.obsSensors).toEqual([...BLIND_OBSERVATION.obsSensors]);
     }
   });

@@ -23,6 +23,8 @@ describe('experiment schema', () => {
       'peg2d',
       'peg2d-badmm',
       'peg2d-mdgps',
+      'peg2d-plate-side-badmm',
+      'peg2d-plate-side-mdgps',
       'peg2d-vision-mdgps',
       'peg2d-vision-mdgps-ee',
       'peg3d',

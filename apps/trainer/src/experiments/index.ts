@@ -2,7 +2,14 @@ import type { ExperimentDefinition } from '../experiment.js';
 import { peg2d } from './peg2d.js';
 import { peg3d } from './peg3d.js';
 import { pointmass } from './pointmass.js';
-import { peg2dBadmm, peg2dMdgps, peg3dBadmm, peg3dMdgps } from './policy.js';
+import {
+  peg2dBadmm,
+  peg2dMdgps,
+  peg2dPlateSideBadmm,
+  peg2dPlateSideMdgps,
+  peg3dBadmm,
+  peg3dMdgps,
+} from './policy.js';
 import { reacher } from './reacher.js';
 import { swimmer } from './swimmer.js';
 import {
@@ -30,6 +37,8 @@ export {
   peg2d,
   peg2dBadmm,
   peg2dMdgps,
+  peg2dPlateSideBadmm,
+  peg2dPlateSideMdgps,
   peg2dVisionMdgps,
   peg2dVisionMdgpsEe,
   peg3d,
@@ -62,6 +71,8 @@ export const EXPERIMENTS: Readonly<Record<string, ExperimentDefinition>> = {
   swimmer,
   'peg2d-badmm': peg2dBadmm,
   'peg2d-mdgps': peg2dMdgps,
+  'peg2d-plate-side-badmm': peg2dPlateSideBadmm,
+  'peg2d-plate-side-mdgps': peg2dPlateSideMdgps,
   'peg3d-badmm': peg3dBadmm,
   'peg3d-mdgps': peg3dMdgps,
   'reacher-vision-mdgps': reacherVisionMdgps,

@@ -344,6 +344,7 @@ function reportPolicyEval(io: CliIo, runDir: string, pe: PolicyEvalResult): void
     write(io.stdout, `${split}: success ${rate}, mean distance ${md}\n`);
   }
   write(io.stdout, `wrote ${resolve(runDir, pe.file)}\n`);
+  if (pe.frames) write(io.stdout, `frames: ${resolve(runDir, pe.frames)}\n`);
 }
 
 /**

@@ -19,6 +19,8 @@ import {
 import { loadPolicy, loadPoseEstimator, type PoseEstimator } from '@visuomotor/spatial-softmax';
 import type { TaskAgentOptions } from './agents.js';
 import { ExperimentConfigError, RunDirError } from './errors.js';
+import { frameStrip, sampleStrip, stripRow, writeSvgPng } from './plots/index.js';
+import type { StripRow } from './plots/svg.js';
 import { PosePredictionPolicy } from './pose-prediction.js';
 import { type BestPolicy, readRunConfig, runPaths, writeFileAtomic } from './run-dir.js';
 import { POSE_DIR } from './vision-pipeline.js';
@@ -65,6 +67,12 @@ export interface PolicyEvalResult {
   task: string;
   /** The file this result was written to, in the run directory ({@link policyEvalFile}). */
   file: string;
+  /**
+   * The rollouts' frames, one row per condition (six frames from the first step to the last),
+   * in the run directory: `plots/policy-frames.png` (and `.svg`), named like {@link file}; null
+   * if the rollouts have no images.
+   */
+  frames: string | null;
   train: PolicyEvalSummary;
   test: PolicyEvalSummary;
   /** Present with {@link PolicyEvalOptions.randomTargets}. */
@@ -102,6 +110,13 @@ export const RANDOM_TARGET_SEED = 20161;
 export function policyEvalFile(runTask: string, opts: PolicyEvalOptions = {}): string {
   const base = opts.best ? 'eval-policy-best' : 'eval-policy';
   return opts.task && opts.task !== runTask ? `${base}-${opts.task}.json` : `${base}.json`;
+}
+
+/** Name of the frames plot of an evaluation, in `RUN_DIR/plots` (without extension). */
+function policyFramesName(runTask: string, opts: PolicyEvalOptions): string {
+  return policyEvalFile(runTask, opts)
+    .replace(/^eval-policy/, 'policy-frames')
+    .replace(/\.json$/, '');
 }
 
 function finalDist(stateLayout: MujocoAgent['stateLayout'], s: Sample): number | null {
@@ -209,6 +224,7 @@ export async function evaluatePolicy(
       }
     : taskOptions;
   const results: PolicyEvalCondition[] = [];
+  const rows: StripRow[] = [];
   const successDistance = e.success?.distance;
   try {
     for (const split of ['train', 'test', 'random'] as const) {
@@ -237,8 +253,20 @@ export async function evaluatePolicy(
                 conditions[m].eeTarget,
               )
             : policy;
-          const s = await agent.sample(actor, m, { seed: e.seed, noiseScale: 0 });
+          const s = await agent.sample(actor, m, {
+            seed: e.seed,
+            noiseScale: 0,
+            recordImages: true,
+          });
           const distance = finalDist(agent.stateLayout, s);
+          const strip = sampleStrip(s);
+          if (strip) {
+            const verdict =
+              distance === null
+                ? ''
+                : ` ${successDistance !== undefined && distance <= successDistance ? '✓' : '✗'} ${distance.toFixed(3)} m`;
+            rows.push(stripRow(strip, `${split} ${idx[m]}${verdict}`));
+          }
           const poseErrors = actor.poseErrors;
           results.push({
             split,
@@ -264,12 +292,25 @@ export async function evaluatePolicy(
     estimator?.dispose();
     policy.dispose();
   }
+  const framesName = policyFramesName(runTask, opts);
+  const policyName = opts.best ? 'policy-best' : 'policy';
+  if (rows.length > 0) {
+    await writeSvgPng(
+      join(runDir, 'plots'),
+      framesName,
+      frameStrip({
+        title: `${e.name}, seed ${e.seed}: ${policyName} on ${name} (✓ within ${successDistance ?? '?'} m)`,
+        rows,
+      }),
+    );
+  }
   const out: PolicyEvalResult = {
-    policy: opts.best ? 'policy-best' : 'policy',
+    policy: policyName,
     ...(best ? { best } : {}),
     conditions: results,
     task: name,
     file: policyEvalFile(runTask, opts),
+    frames: rows.length > 0 ? `plots/${framesName}.png` : null,
     train: summary(results.filter((c) => c.split === 'train')),
     test: summary(results.filter((c) => c.split === 'test')),
     ...(nRandom > 0 ? { random: summary(results.filter((c) => c.split === 'random')) } : {}),

@@ -185,6 +185,13 @@ describe('badmm / mdgps runs', () => {
       'test',
     ]);
     expect(JSON.parse(readFileSync(join(dir, 'eval-policy.json'), 'utf8'))).toEqual(pe);
+    // The rollouts' frames: one row per condition (2 train, 1 test) of 6 frames, labelled.
+    expect(pe.frames).toBe('plots/policy-frames.png');
+    const png = readFileSync(join(dir, pe.frames));
+    expect([...png.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
+    const svg = readFileSync(join(dir, 'plots', 'policy-frames.svg'), 'utf8');
+    expect((svg.match(/<image /g) ?? []).length).toBe(3 * 6);
+    for (const label of ['train 0 ', 'train 1 ', 'test 0 ']) expect(svg).toContain(`>${label}`);
     // Deterministic: the same policy gives the same distances again.
     expect((await evaluatePolicy(dir)).conditions).toEqual(pe.conditions);
   });

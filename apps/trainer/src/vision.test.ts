@@ -328,6 +328,8 @@ describe('visuomotor pipeline (tiny end-to-end run)', () => {
     expect(pb.best).toEqual(best);
     expect(pb.file).toBe('eval-policy-best.json');
     expect(existsSync(join(dir, 'eval-policy-best.json'))).toBe(true);
+    expect(pb.frames).toBe('plots/policy-frames-best.png');
+    expect(existsSync(join(dir, 'plots', 'policy-frames-best.svg'))).toBe(true);
     // The last iteration is the best one here, so both exports give the same rollouts.
     expect(pb.conditions.map((c) => c.distance)).toEqual(pe.conditions.map((c) => c.distance));
   }, 120_000);

@@ -93,6 +93,48 @@ export function sampleFrame(
   return { width, height, rgb };
 }
 
+/** An 8-bit RGB frame. */
+type RgbFrame = { width: number; height: number; rgb: Uint8Array };
+
+/**
+ * `K` frames of a sample's RGB_IMAGE stream, evenly spaced from the first step to the last
+ * (`K` = min(6, T)), or null when the sample has no images.
+ */
+export function sampleStrip(
+  s: Sample,
+  K = Math.min(6, s.T),
+): { ts: number[]; frames: RgbFrame[] } | null {
+  const ts = Array.from({ length: K }, (_, j) => Math.round((j * (s.T - 1)) / Math.max(1, K - 1)));
+  const frames = ts.map((t) => sampleFrame(s, t));
+  if (frames.some((f) => f === null)) return null;
+  return { ts, frames: frames as RgbFrame[] };
+}
+
+/** A {@link frameStrip} row of a {@link sampleStrip}: PNG frames captioned by time step. */
+export function stripRow(strip: { ts: number[]; frames: RgbFrame[] }, label: string): StripRow {
+  return {
+    label,
+    frames: strip.frames.map((f) => encodePngRgb(f)),
+    captions: strip.ts.map((t) => `t = ${t}`),
+    frameWidth: strip.frames[0].width,
+    frameHeight: strip.frames[0].height,
+  };
+}
+
+/**
+ * Write `DIR/NAME.svg` and its rendering `DIR/NAME.png` (creating DIR).
+ *
+ * @returns the two paths
+ */
+export async function writeSvgPng(dir: string, name: string, svg: string): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const svgPath = join(dir, `${name}.svg`);
+  const pngPath = join(dir, `${name}.png`);
+  writeFileSync(svgPath, svg);
+  writeFileSync(pngPath, await svgToPng(svg));
+  return [svgPath, pngPath];
+}
+
 /**
  * Write plots/cost, plots/distance, plots/paths and plots/frames (each .svg and .png) and
  * frames/condition-M.png. Plots without data (no ee points, no images) are skipped.
@@ -105,11 +147,7 @@ export async function writePlots(runDir: string, p: PlotInputs): Promise<string[
   mkdirSync(plotsDir, { recursive: true });
   const written: string[] = [];
   const emit = async (name: string, svg: string) => {
-    const svgPath = join(plotsDir, `${name}.svg`);
-    const pngPath = join(plotsDir, `${name}.png`);
-    writeFileSync(svgPath, svg);
-    writeFileSync(pngPath, await svgToPng(svg));
-    written.push(svgPath, pngPath);
+    written.push(...(await writeSvgPng(plotsDir, name, svg)));
   };
   const e = p.experiment;
   const title = `${e.name}: ${e.task.name}, seed ${e.seed}`;
@@ -181,21 +219,15 @@ export async function writePlots(runDir: string, p: PlotInputs): Promise<string[
   }
   const rows: StripRow[] = [];
   for (let m = 0; m < p.rollouts.length; m++) {
-    const s = p.rollouts[m];
-    const K = Math.min(6, s.T);
-    const ts = Array.from({ length: K }, (_, j) =>
-      Math.round((j * (s.T - 1)) / Math.max(1, K - 1)),
-    );
-    const frames = ts.map((t) => sampleFrame(s, t));
-    if (frames.some((f) => f === null)) continue;
-    const ok = frames as { width: number; height: number; rgb: Uint8Array }[];
-    const pngs = ok.map((f) => encodePngRgb({ width: f.width, height: f.height, rgb: f.rgb }));
+    const strip = sampleStrip(p.rollouts[m]);
+    if (!strip) continue;
+    const K = strip.frames.length;
     // frames/condition-M.png: the K frames side by side.
-    const { width, height } = ok[0];
-    const strip = new Uint8Array(width * K * height * 3);
-    ok.forEach((f, j) => {
+    const { width, height } = strip.frames[0];
+    const wide = new Uint8Array(width * K * height * 3);
+    strip.frames.forEach((f, j) => {
       for (let y = 0; y < height; y++) {
-        strip.set(
+        wide.set(
           f.rgb.subarray(y * width * 3, (y + 1) * width * 3),
           (y * width * K + j * width) * 3,
         );
@@ -203,15 +235,9 @@ export async function writePlots(runDir: string, p: PlotInputs): Promise<string[
     });
     mkdirSync(framesDir, { recursive: true });
     const framePath = join(framesDir, `condition-${m}.png`);
-    writeFileSync(framePath, encodePngRgb({ width: width * K, height, rgb: strip }));
+    writeFileSync(framePath, encodePngRgb({ width: width * K, height, rgb: wide }));
     written.push(framePath);
-    rows.push({
-      label: `condition ${m}`,
-      frames: pngs,
-      captions: ts.map((t) => `t = ${t}`),
-      frameWidth: width,
-      frameHeight: height,
-    });
+    rows.push(stripRow(strip, `condition ${m}`));
   }
   if (rows.length > 0) {
     await emit('frames', frameStrip({ title: `${title} — final controllers`, rows }));

@@ -346,7 +346,11 @@ export function frameStrip(o: {
   const fw = w0 * scale;
   const fh = h0 * scale;
   const cols = Math.max(...o.rows.map((r) => r.frames.length));
-  const labelW = 110;
+  // Wide enough for the longest label (13 px text, about 7.5 px per character).
+  const labelW = Math.max(
+    110,
+    16 + Math.ceil(7.5 * Math.max(...o.rows.map((r) => r.label.length))),
+  );
   const gap = 6;
   const rowH = fh + 22;
   const width = Math.max(labelW + cols * (fw + gap) + gap, o.title.length * 9 + 40);

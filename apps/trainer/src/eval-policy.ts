@@ -261,10 +261,13 @@ export async function evaluatePolicy(
           const distance = finalDist(agent.stateLayout, s);
           const strip = sampleStrip(s);
           if (strip) {
-            const verdict =
-              distance === null
+            const mark =
+              distance === null || successDistance === undefined
                 ? ''
-                : ` ${successDistance !== undefined && distance <= successDistance ? '✓' : '✗'} ${distance.toFixed(3)} m`;
+                : distance <= successDistance
+                  ? ' ✓'
+                  : ' ✗';
+            const verdict = distance === null ? '' : `${mark} ${distance.toFixed(3)} m`;
             rows.push(stripRow(strip, `${split} ${idx[m]}${verdict}`));
           }
           const poseErrors = actor.poseErrors;
@@ -299,7 +302,7 @@ export async function evaluatePolicy(
       join(runDir, 'plots'),
       framesName,
       frameStrip({
-        title: `${e.name}, seed ${e.seed}: ${policyName} on ${name} (✓ within ${successDistance ?? '?'} m)`,
+        title: `${e.name}, seed ${e.seed}: ${policyName} on ${name}${successDistance === undefined ? '' : ` (✓ within ${successDistance} m)`}`,
         rows,
       }),
     );

@@ -23,8 +23,8 @@ export interface Peg2dScene {
   wallHalfLength?: number;
   /**
    * Sliding friction coefficient of every geom (default 0.5). MuJoCo takes the larger of the two
-   * geoms' coefficients, so this is the friction of every peg contact. Must be positive: with 0
-   * the contacts of the planar arm lose their tangential damping and its rollouts blow up.
+   * geoms' coefficients, so this is the friction of every peg contact. Must be positive: with 0,
+   * every GPS run tried on `peg2d-plate-side` diverged (`SimulationError`) within 5 iterations.
    */
   friction?: number;
 }
@@ -38,11 +38,11 @@ export function peg2dXml(o: Peg2dScene): string {
   if (!(Number.isFinite(w) && w > 0)) {
     throw new InvalidArgumentError('wallHalfLength', 'a positive number of metres', w);
   }
-  // Inner faces of the side walls at x = ±0.035 (inner width 7 cm).
   const mu = o.friction ?? 0.5;
   if (!(Number.isFinite(mu) && mu > 0)) {
     throw new InvalidArgumentError('friction', 'a positive friction coefficient', mu);
   }
+  // Inner faces of the side walls at x = ±0.035 (inner width 7 cm).
   const wx = String(+(0.035 + w).toFixed(6));
   const ws = String(+w.toFixed(6));
   return `<mujoco model="${o.model}">

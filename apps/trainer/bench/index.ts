@@ -1,5 +1,6 @@
 /**
- * Benchmarks of the trainer: one full trajectory optimisation iteration on real peg3d samples.
+ * Benchmarks of the trainer: one full iteration of trajectory optimisation, and one of BADMM
+ * with its neural-network policy, on real peg3d samples.
  *
  * `iteration.peg3d`: the trainer's built-in `peg3d` experiment as `pnpm start`/`visuomotor train
  * peg3d` runs it (same cost, initial controllers, GMM prior settings, built by the trainer's
@@ -9,18 +10,36 @@
  * `TrajOptAlgorithm.iterate` once. Extra fields: median per phase (`dynamics_ms` — prior update
  * and fit, `cost_ms`, `step_adjust_ms`, `traj_opt_ms`).
  *
+ * `badmm.iteration.peg3d`: one policy-phase iteration of the built-in `peg3d-badmm` experiment
+ * (BADMM, 4 inner iterations, each a regression of the 40-40 MLP policy with 1000 Adam steps
+ * and a KL-bounded LQR update per condition; 4 conditions × 5 samples). Setup runs 2
+ * trajectory-only pretraining iterations (the experiment runs 8: the work of a policy iteration
+ * does not depend on how many came before) and the first policy iteration, which regresses only
+ * 3 times; it keeps the state and the next samples, and every timed run restores the algorithm
+ * state and runs the second policy iteration. The network's weights carry over from run to run
+ * (the state restores Adam and the minibatch order, not the weights); every run takes the same
+ * steps. Extra fields: median per phase (`dynamics_ms`, `cost_ms`, `step_adjust_ms`,
+ * `traj_opt_ms`, `policy_ms`: regressions, policy linearisation and dual steps), of which
+ * `regression_ms` is the Adam steps alone; `regressions` and `adam_steps` per iteration.
+ *
  * It lives with the trainer, which depends on every package, so that no package's bench
  * reaches up the dependency graph.
  *
  * Run: `pnpm --filter @visuomotor/trainer bench [--json] [--filter NAME] [--quick]`.
  */
 
-import type { AlgorithmState, PhaseTimings, TrajOptAlgorithm } from '@visuomotor/badmm';
+import type {
+  AlgorithmState,
+  GpsAlgorithm,
+  PhaseTimings,
+  PolicyGpsIterationRecord,
+  TrajOptAlgorithm,
+} from '@visuomotor/badmm';
 import { type BenchCase, median, runBenchmarks } from '@visuomotor/bench';
 import type { Sample } from '@visuomotor/contracts';
 import { LinearGaussianPolicy } from '@visuomotor/mujoco-agent';
-import { defaultRuntime } from '../src/algorithms.js';
-import { resolveExperiment } from '../src/experiment.js';
+import { defaultRuntime, disposeAlgorithm, prepareIteration } from '../src/algorithms.js';
+import { type ExperimentDefinition, resolveExperiment } from '../src/experiment.js';
 import { EXPERIMENTS } from '../src/experiments/index.js';
 
 interface IterationState {
@@ -95,4 +114,109 @@ export const iterationBenchCases: BenchCase[] = [
   },
 ];
 
-await runBenchmarks(iterationBenchCases);
+/** An algorithm whose state can be restored (the trainer's policy algorithms). */
+type RestorableAlgorithm = GpsAlgorithm & { setState(state: AlgorithmState): void };
+
+interface BadmmIterationState {
+  algorithm: RestorableAlgorithm;
+  state: AlgorithmState;
+  samples: Sample[][];
+  records: PolicyGpsIterationRecord[];
+  dispose: () => Promise<void>;
+}
+
+/** `peg3d-badmm` with 2 pretraining iterations instead of 8 (see the module comment). */
+function peg3dBadmmBench(): ExperimentDefinition {
+  const e = EXPERIMENTS['peg3d-badmm'];
+  return { ...e, algorithm: { ...e.algorithm, pretrainIterations: 2 } as typeof e.algorithm };
+}
+
+async function peg3dBadmmSetup(): Promise<BadmmIterationState> {
+  const experiment = resolveExperiment(peg3dBadmmBench());
+  const ctx = { experiment, workers: 1 };
+  const agent = await defaultRuntime.createAgent(ctx);
+  let algorithm: GpsAlgorithm | undefined;
+  try {
+    algorithm = await defaultRuntime.createAlgorithm(ctx, agent);
+    const alg = algorithm as RestorableAlgorithm;
+    const M = agent.agent.conditions;
+    let seed = 1;
+    const draw = async () => {
+      const out: Sample[][] = [];
+      for (let m = 0; m < M; m++) {
+        const policy = new LinearGaussianPolicy(alg.controller(m));
+        const list: Sample[] = [];
+        for (let n = 0; n < experiment.samples; n++) {
+          list.push(await agent.agent.sample(policy, m, { seed: seed++ }));
+        }
+        out.push(list);
+      }
+      return out;
+    };
+    // 2 pretraining iterations, then the first policy iteration.
+    for (let i = 0; i < 3; i++) {
+      const samples = await draw();
+      await prepareIteration(alg, samples);
+      alg.iterate(samples);
+    }
+    const samples = await draw();
+    return {
+      algorithm: alg,
+      state: structuredClone(alg.getState()),
+      samples,
+      records: [],
+      dispose: async () => {
+        await disposeAlgorithm(alg);
+        await agent.agent.dispose();
+      },
+    };
+  } catch (err) {
+    await disposeAlgorithm(algorithm);
+    await agent.agent.dispose();
+    throw err;
+  }
+}
+
+/** Median over the timed runs of a number taken from each run's iteration record. */
+const medRecord = (s: BadmmIterationState, f: (r: PolicyGpsIterationRecord) => number) =>
+  Number(median(s.records.map(f)).toFixed(1));
+
+/** The BADMM policy-phase iteration case. */
+export const badmmBenchCases: BenchCase[] = [
+  {
+    name: 'badmm.iteration.peg3d',
+    setup: peg3dBadmmSetup,
+    run: async (st) => {
+      const s = st as BadmmIterationState;
+      s.algorithm.setState(structuredClone(s.state));
+      await prepareIteration(s.algorithm, s.samples);
+      const r = s.algorithm.iterate(s.samples) as PolicyGpsIterationRecord;
+      if (r.phase !== 'policy') {
+        throw new Error(`badmm.iteration.peg3d: timed a '${r.phase}' iteration, not a policy one`);
+      }
+      s.records.push(r);
+    },
+    teardown: (st) => (st as BadmmIterationState).dispose(),
+    minRuns: 3,
+    warmup: 0,
+    budgetMs: 1,
+    extra: (_r, st) => {
+      const s = st as BadmmIterationState;
+      return {
+        conditions: s.samples.length,
+        samples_per_condition: s.samples[0].length,
+        dynamics_ms: medRecord(s, (r) => r.timings.dynamics),
+        cost_ms: medRecord(s, (r) => r.timings.cost),
+        step_adjust_ms: medRecord(s, (r) => r.timings.stepAdjust),
+        traj_opt_ms: medRecord(s, (r) => r.timings.trajOpt),
+        policy_ms: medRecord(s, (r) => r.timings.policy),
+        regression_ms: medRecord(s, (r) => r.policyUpdates.reduce((a, u) => a + u.ms, 0)),
+        total_ms: medRecord(s, (r) => r.timings.total),
+        regressions: s.records[0]?.policyUpdates.length ?? 0,
+        adam_steps: s.records[0]?.policyUpdates.reduce((a, u) => a + u.steps, 0) ?? 0,
+      };
+    },
+  },
+];
+
+await runBenchmarks([...iterationBenchCases, ...badmmBenchCases]);

@@ -176,6 +176,19 @@ export async function evaluatePolicy(
     throw new ExperimentConfigError('task', `one of ${Object.keys(TASKS).join(' | ')}`, opts.task);
   }
   const spec = TASKS[runTask];
+  // A run's conditions index its task's; a hand-edited config.json may not match.
+  for (const split of ['train', 'test'] as const) {
+    const n = spec[split].length;
+    e.conditions[split].forEach((c, i) => {
+      if (!(Number.isInteger(c) && c >= 0 && c < n)) {
+        throw new ExperimentConfigError(
+          `experiment.conditions.${split}[${i}]`,
+          `an index < ${n} (the task '${runTask}' has ${n} ${split} conditions)`,
+          c,
+        );
+      }
+    });
+  }
   const nRandom = opts.randomTargets ?? 0;
   if (!Number.isInteger(nRandom) || nRandom < 0) {
     throw new ExperimentConfigError('randomTargets', 'an integer >= 0', nRandom);

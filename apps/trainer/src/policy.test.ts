@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -6,7 +6,7 @@ import { createPolicyInfo, stepNu } from '@visuomotor/badmm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareIteration } from './algorithms.js';
 import { main } from './cli-main.js';
-import { TrainingAbortedError } from './errors.js';
+import { ExperimentConfigError, TrainingAbortedError } from './errors.js';
 import { evaluatePolicy } from './eval-policy.js';
 import { type ExperimentDefinition, validateExperiment } from './experiment.js';
 import { BLIND_OBSERVATION, EXPERIMENTS } from './experiments/index.js';
@@ -192,6 +192,15 @@ describe('badmm / mdgps runs', () => {
     for (const label of ['train 0 ', 'train 1 ', 'test 0 ']) expect(svg).toContain(`>${label}`);
     // Deterministic: the same policy gives the same distances again.
     expect((await evaluatePolicy(dir)).conditions).toEqual(pe.conditions);
+    // A config whose conditions the task does not have is an error naming the field.
+    const cfgPath = join(dir, 'config.json');
+    const cfg = readFileSync(cfgPath, 'utf8');
+    const bad = JSON.parse(cfg);
+    bad.experiment.conditions.test = [0, 9];
+    writeFileSync(cfgPath, JSON.stringify(bad));
+    await expect(evaluatePolicy(dir)).rejects.toThrow(ExperimentConfigError);
+    await expect(evaluatePolicy(dir)).rejects.toThrow(/experiment\.conditions\.test\[1\].*got 9/);
+    writeFileSync(cfgPath, cfg);
   });
 
   it('on-policy MDGPS: a stopped run resumes to identical metrics and checkpoints', async () => {

@@ -42,26 +42,21 @@ import { LinearGaussianPolicy } from '@visuomotor/mujoco-agent';
 import { defaultRuntime, disposeAlgorithm, prepareIteration } from '../src/algorithms.js';
 import { type ExperimentDefinition, resolveExperiment } from '../src/experiment.js';
 import { EXPERIMENTS } from '../src/experiments/index.js';
+import type { TrainerAgent } from '../src/runtime.js';
 
-interface IterationState {
-  algorithm: TrajOptAlgorithm;
-  state: AlgorithmState;
-  samples: Sample[][];
-  timings: PhaseTimings[];
-  dispose: () => Promise<void>;
-}
-
-async function peg3dSetup(): Promise<IterationState> {
-  const experiment = resolveExperiment(EXPERIMENTS.peg3d);
-  const ctx = { experiment, workers: 1 };
-  const agent = await defaultRuntime.createAgent(ctx);
-  const algorithm = (await defaultRuntime.createAlgorithm(ctx, agent)) as TrajOptAlgorithm;
-  const M = agent.agent.conditions;
-  const N = experiment.samples;
+/**
+ * `N` samples per condition drawn with the algorithm's current controllers, on seeds 1, 2, 3, …
+ * across calls (the same samples for the same algorithm state).
+ */
+function controllerSampler(
+  agent: TrainerAgent,
+  algorithm: GpsAlgorithm,
+  N: number,
+): () => Promise<Sample[][]> {
   let seed = 1;
-  const draw = async () => {
+  return async () => {
     const out: Sample[][] = [];
-    for (let m = 0; m < M; m++) {
+    for (let m = 0; m < agent.agent.conditions; m++) {
       const policy = new LinearGaussianPolicy(algorithm.controller(m));
       const list: Sample[] = [];
       for (let n = 0; n < N; n++) list.push(await agent.agent.sample(policy, m, { seed: seed++ }));
@@ -69,22 +64,60 @@ async function peg3dSetup(): Promise<IterationState> {
     }
     return out;
   };
+}
+
+/**
+ * What a full-iteration case keeps: the algorithm, its state to restore before every timed
+ * run, the samples it iterates on, and what each timed run recorded.
+ */
+interface IterationBenchState<A, R> {
+  algorithm: A;
+  state: AlgorithmState;
+  samples: Sample[][];
+  records: R[];
+  dispose: () => Promise<void>;
+}
+
+type IterationState = IterationBenchState<TrajOptAlgorithm, PhaseTimings>;
+
+async function peg3dSetup(): Promise<IterationState> {
+  const experiment = resolveExperiment(EXPERIMENTS.peg3d);
+  const ctx = { experiment, workers: 1 };
+  const agent = await defaultRuntime.createAgent(ctx);
+  const algorithm = (await defaultRuntime.createAlgorithm(ctx, agent)) as TrajOptAlgorithm;
+  const draw = controllerSampler(agent, algorithm, experiment.samples);
   for (let i = 0; i < 2; i++) algorithm.iterate(await draw());
   const samples = await draw();
   return {
     algorithm,
     state: structuredClone(algorithm.getState()),
     samples,
-    timings: [],
+    records: [],
     dispose: async () => {
       await agent.agent.dispose();
     },
   };
 }
 
+/** The JSON fields of a full-iteration case: its size and the time of each phase (ms). */
+function phaseFields(
+  s: IterationBenchState<unknown, unknown>,
+  phase: (k: keyof PhaseTimings) => number,
+): Record<string, number> {
+  return {
+    conditions: s.samples.length,
+    samples_per_condition: s.samples[0].length,
+    dynamics_ms: phase('dynamics'),
+    cost_ms: phase('cost'),
+    step_adjust_ms: phase('stepAdjust'),
+    traj_opt_ms: phase('trajOpt'),
+    total_ms: phase('total'),
+  };
+}
+
 /** Median of a phase over the timed runs (the first entry is the warm-up run's). */
 const med = (s: IterationState, k: keyof PhaseTimings) =>
-  Number(median(s.timings.slice(1).map((t) => t[k])).toFixed(1));
+  Number(median(s.records.slice(1).map((t) => t[k])).toFixed(1));
 
 /** The full-iteration case. */
 export const iterationBenchCases: BenchCase[] = [
@@ -94,7 +127,7 @@ export const iterationBenchCases: BenchCase[] = [
     run: (st) => {
       const s = st as IterationState;
       s.algorithm.setState(structuredClone(s.state));
-      s.timings.push(s.algorithm.iterate(s.samples).timings);
+      s.records.push(s.algorithm.iterate(s.samples).timings);
     },
     teardown: (st) => (st as IterationState).dispose(),
     minRuns: 5,
@@ -102,15 +135,7 @@ export const iterationBenchCases: BenchCase[] = [
     budgetMs: 1,
     extra: (_r, st) => {
       const s = st as IterationState;
-      return {
-        conditions: s.samples.length,
-        samples_per_condition: s.samples[0].length,
-        dynamics_ms: med(s, 'dynamics'),
-        cost_ms: med(s, 'cost'),
-        step_adjust_ms: med(s, 'stepAdjust'),
-        traj_opt_ms: med(s, 'trajOpt'),
-        total_ms: med(s, 'total'),
-      };
+      return phaseFields(s, (k) => med(s, k));
     },
   },
 ];
@@ -118,13 +143,7 @@ export const iterationBenchCases: BenchCase[] = [
 /** An algorithm whose state can be restored (the trainer's policy algorithms). */
 type RestorableAlgorithm = GpsAlgorithm & { setState(state: AlgorithmState): void };
 
-interface BadmmIterationState {
-  algorithm: RestorableAlgorithm;
-  state: AlgorithmState;
-  samples: Sample[][];
-  records: PolicyGpsIterationRecord[];
-  dispose: () => Promise<void>;
-}
+type BadmmIterationState = IterationBenchState<RestorableAlgorithm, PolicyGpsIterationRecord>;
 
 /** `peg3d-badmm` with 2 pretraining iterations instead of 8 (see the module comment). */
 function peg3dBadmmBench(): ExperimentDefinition {
@@ -140,20 +159,7 @@ async function peg3dBadmmSetup(): Promise<BadmmIterationState> {
   try {
     algorithm = await defaultRuntime.createAlgorithm(ctx, agent);
     const alg = algorithm as RestorableAlgorithm;
-    const M = agent.agent.conditions;
-    let seed = 1;
-    const draw = async () => {
-      const out: Sample[][] = [];
-      for (let m = 0; m < M; m++) {
-        const policy = new LinearGaussianPolicy(alg.controller(m));
-        const list: Sample[] = [];
-        for (let n = 0; n < experiment.samples; n++) {
-          list.push(await agent.agent.sample(policy, m, { seed: seed++ }));
-        }
-        out.push(list);
-      }
-      return out;
-    };
+    const draw = controllerSampler(agent, alg, experiment.samples);
     // 2 pretraining iterations, then the first policy iteration.
     for (let i = 0; i < 3; i++) {
       const samples = await draw();
@@ -208,15 +214,9 @@ export const badmmBenchCases: BenchCase[] = [
       const r = medianRecord(s);
       const ms = (x: number) => Number(x.toFixed(1));
       return {
-        conditions: s.samples.length,
-        samples_per_condition: s.samples[0].length,
-        dynamics_ms: ms(r.timings.dynamics),
-        cost_ms: ms(r.timings.cost),
-        step_adjust_ms: ms(r.timings.stepAdjust),
-        traj_opt_ms: ms(r.timings.trajOpt),
+        ...phaseFields(s, (k) => ms(r.timings[k])),
         policy_ms: ms(r.timings.policy),
         regression_ms: ms(r.policyUpdates.reduce((a, u) => a + u.ms, 0)),
-        total_ms: ms(r.timings.total),
         regressions: r.policyUpdates.length,
         adam_steps: r.policyUpdates.reduce((a, u) => a + u.steps, 0),
       };

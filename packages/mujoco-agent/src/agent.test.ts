@@ -359,6 +359,12 @@ describe('task design', () => {
     }
   }
 
+  /** Force `[fx, fy]` on the peg base that holds it 0.2 m straight above the tip (upright). */
+  function uprightForce(sim: MujocoAgent['sim']): [number, number] {
+    const [bx, by, , tx, ty] = sim.ee;
+    return [60 * (tx - bx) - 4 * sim.eeVel[0], 60 * (ty + 0.2 - by) - 4 * sim.eeVel[1]];
+  }
+
   /**
    * Push the peg tip towards -y (the slot's depth) by Jacobian-transpose forces, from the
    * start pose, whose tip is 16 cm to the right of condition 0's slot; return the lowest tip y
@@ -415,7 +421,7 @@ describe('task design', () => {
     try {
       const { sim } = a;
       const policy = callbackPolicy(a.dU, (_x, _o, _t, _n, u) => {
-        const [bx, by, , tx, ty] = sim.ee;
+        const [, , , tx, ty] = sim.ee;
         const tvx = sim.eeVel[3];
         const tvy = sim.eeVel[4];
         let fx: number;
@@ -428,10 +434,7 @@ describe('task design', () => {
           fx = -3 * friction + 4 * (-0.08 - tvx);
           fy = -3 - 2 * tvy;
         }
-        // Upright: the base held 0.2 m above the tip.
-        const gx = 60 * (tx - bx) - 4 * sim.eeVel[0];
-        const gy = 60 * (ty + 0.2 - by) - 4 * sim.eeVel[1];
-        pointForceTorques(sim, [gx, gy], [fx, fy], 0.3, u);
+        pointForceTorques(sim, uprightForce(sim), [fx, fy], 0.3, u);
       });
       const solved: boolean[] = [];
       for (let c = 0; c < a.conditions; c++) {
@@ -461,8 +464,8 @@ describe('task design', () => {
     const side = blindSearch('peg2d-plate-side', 0.1);
     // 4 training slots, then the 4 held-out ones (the first: x = 0.367, left of the others).
     expect(side).toHaveLength(8);
-    // Measured: all 4 training slots, and every held-out one but x = 0.367, where the peg,
-    // folded furthest from the arm's base, rests on the rim of the slot's far wall.
+    // Measured: all 4 training slots, and every held-out one but x = 0.367, where the arm is
+    // folded most and the peg comes to rest on the rim of the slot's far (left) wall.
     expect(side.slice(0, 4).every(Boolean)).toBe(true);
     expect(side.filter(Boolean).length).toBeGreaterThanOrEqual(7);
   });
@@ -518,10 +521,7 @@ describe('task design', () => {
           expect(sim.ee[4]).toBeCloseTo(-0.42, 2);
           x10 = sim.ee[3];
         }
-        const [bx, by, , tx, ty] = sim.ee;
-        const gx = 60 * (tx - bx) - 4 * sim.eeVel[0];
-        const gy = 60 * (ty + 0.2 - by) - 4 * sim.eeVel[1];
-        pointForceTorques(sim, [gx, gy], [-1, -3], 0.3, u);
+        pointForceTorques(sim, uprightForce(sim), [-1, -3], 0.3, u);
         sim.step(u, t);
       }
       return x10 - sim.ee[3];
